@@ -1,0 +1,49 @@
+// The plugin chain: each handler answers a transaction or passes it to the next one.
+// Handlers are created per worker thread (share nothing); what must be shared between workers
+// (upstream health, later the cache) lives in the plugin's factory, which outlives the handlers.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include <boost/asio/io_context.hpp>
+
+#include "dnsd/pipeline/transaction.hpp"
+
+namespace dnsd::pipeline {
+
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  virtual void Serve(Transaction& tx) = 0;
+  void SetNext(Handler* next) { next_ = next; }
+
+ protected:
+  // Passes on; at the end of the chain the query is answered SERVFAIL (CoreDNS: "no next plugin").
+  void Next(Transaction& tx) {
+    if (next_) next_->Serve(tx);
+    else tx.RespondError(wire::Rcode::kServFail);
+  }
+
+ private:
+  Handler* next_ = nullptr;
+};
+
+// What a worker thread offers its handlers.
+struct WorkerContext {
+  boost::asio::io_context& io;
+  unsigned index;  // 0..workers-1
+};
+
+// Made once per plugin directive at config load; makes one Handler per worker.
+class HandlerFactory {
+ public:
+  virtual ~HandlerFactory() = default;
+  virtual std::unique_ptr<Handler> CreateHandler(WorkerContext& worker) = 0;
+  // Starts background work that is shared by workers (e.g. health checks); `io` is a worker's
+  // io_context chosen by the server. Called once after every factory of the config is built.
+  virtual void Start(boost::asio::io_context& /*io*/) {}
+  virtual void Stop() {}
+};
+
+}  // namespace dnsd::pipeline

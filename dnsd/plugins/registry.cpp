@@ -1,0 +1,52 @@
+#include "dnsd/plugins/registry.hpp"
+
+#include <array>
+
+#include "dnsd/plugins/forward/setup.hpp"
+
+namespace dnsd::plugins {
+namespace {
+
+// CoreDNS 1.11 plugin.cfg order. Plugins without a setup are recognised so that the error can say
+// "not supported by dnsd" instead of "unknown plugin".
+constexpr std::array kPlugins = {
+    Plugin{"metadata", nullptr, true},   Plugin{"geoip", nullptr, true},
+    Plugin{"cancel", nullptr, true},     Plugin{"tls", nullptr, true},
+    Plugin{"timeouts", nullptr, true},   Plugin{"reload", nullptr, true},
+    Plugin{"nsid", nullptr, true},       Plugin{"bufsize", nullptr, true},
+    Plugin{"root", nullptr, true},       Plugin{"bind", nullptr, true},
+    Plugin{"debug", nullptr, true},      Plugin{"trace", nullptr, true},
+    Plugin{"ready", nullptr, true},      Plugin{"health", nullptr, true},
+    Plugin{"pprof", nullptr, true},      Plugin{"prometheus", nullptr, true},
+    Plugin{"errors", nullptr, true},     Plugin{"log", nullptr, true},
+    Plugin{"dnstap", nullptr, true},     Plugin{"local", nullptr, true},
+    Plugin{"dns64", nullptr, true},      Plugin{"acl", nullptr, true},
+    Plugin{"any", nullptr, true},        Plugin{"chaos", nullptr, true},
+    Plugin{"loadbalance", nullptr, true}, Plugin{"tsig", nullptr, true},
+    Plugin{"cache", nullptr, true},      Plugin{"rewrite", nullptr, false},
+    Plugin{"header", nullptr, false},    Plugin{"dnssec", nullptr, true},
+    Plugin{"autopath", nullptr, true},   Plugin{"minimal", nullptr, true},
+    Plugin{"template", nullptr, false},  Plugin{"transfer", nullptr, true},
+    Plugin{"hosts", nullptr, true},      Plugin{"route53", nullptr, true},
+    Plugin{"azure", nullptr, true},      Plugin{"clouddns", nullptr, true},
+    Plugin{"k8s_external", nullptr, true}, Plugin{"kubernetes", nullptr, true},
+    Plugin{"file", nullptr, false},      Plugin{"auto", nullptr, true},
+    Plugin{"secondary", nullptr, true},  Plugin{"etcd", nullptr, true},
+    Plugin{"loop", nullptr, true},       Plugin{"forward", &forward::Setup, true},
+    Plugin{"grpc", nullptr, true},       Plugin{"erratic", nullptr, true},
+    Plugin{"whoami", nullptr, true},     Plugin{"on", nullptr, false},
+    Plugin{"sign", nullptr, true},       Plugin{"view", nullptr, true},
+};
+
+}  // namespace
+
+std::span<const Plugin> AllPlugins() { return kPlugins; }
+
+const Plugin* FindPlugin(std::string_view name) {
+  for (const Plugin& plugin : kPlugins) {
+    if (plugin.name == name) return &plugin;
+  }
+  return nullptr;
+}
+
+}  // namespace dnsd::plugins

@@ -1,0 +1,33 @@
+// Which plugins dnsd knows, in CoreDNS's fixed execution order, and how each one is set up.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dnsd/config/corefile.hpp"
+#include "dnsd/pipeline/handler.hpp"
+
+namespace dnsd::plugins {
+
+// What a plugin's setup sees besides its own directive.
+struct SetupContext {
+  std::vector<std::string> zones;  // the server block's zones, normalised ("example.org.")
+};
+
+using SetupResult = config::Parsed<std::unique_ptr<pipeline::HandlerFactory>>;
+using SetupFunction = SetupResult (*)(const config::Directive& directive, const SetupContext& ctx);
+
+struct Plugin {
+  std::string_view name;
+  SetupFunction setup;  // nullptr: known to CoreDNS but not (yet) implemented by dnsd
+  bool once_per_block;  // a second directive in the same server block is an error
+};
+
+// CoreDNS's plugin.cfg order (execution order), dnsd's implemented plugins marked by `setup`.
+std::span<const Plugin> AllPlugins();
+const Plugin* FindPlugin(std::string_view name);
+
+}  // namespace dnsd::plugins
