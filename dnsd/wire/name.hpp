@@ -25,6 +25,10 @@ class Name {
   // Reads a possibly compressed name starting at `offset` in `message`. On success `*end` is the
   // offset just past the name's encoding at `offset` (not past any pointer target).
   // Errors: kTruncated, kLabelTooLong, kNameTooLong, kBadPointer, kPointerLoop, kBadLabelType.
+  // A pointer must point strictly before the octet it is read from, not into the 12-octet
+  // header, and the labels it leads to must end before it (kBadPointer; see name_walk.hpp).
+  // On the wire a length octet of 64..191 is a 0x40/0x80 label type (kBadLabelType);
+  // kLabelTooLong only comes from FromString.
   static WireError Parse(std::span<const std::uint8_t> message, std::size_t offset, Name& out,
                          std::size_t* end);
 

@@ -1,0 +1,103 @@
+// dnsd: a CoreDNS-compatible DNS daemon. Flags and start-up output follow CoreDNS.
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dnsd/cli/default_config.hpp"
+#include "dnsd/cli/flags.hpp"
+#include "dnsd/config/corefile.hpp"
+#include "dnsd/plugins/registry.hpp"
+#include "dnsd/server/server.hpp"
+
+#ifndef DNSD_VERSION
+#define DNSD_VERSION "0.0.0"
+#endif
+#ifndef DNSD_GIT_COMMIT
+#define DNSD_GIT_COMMIT "unknown"
+#endif
+
+namespace {
+
+std::string VersionText() {
+  return std::string("dnsd-") + DNSD_VERSION + "\nlinux/amd64, gcc " + __VERSION__ + ", " +
+         DNSD_GIT_COMMIT + "\n";
+}
+
+std::string PluginsText() {
+  std::string text = "Server types:\n  dns\n\nCaddyfile loaders:\n  flag\n  default\n\nOther plugins:\n";
+  for (const dnsd::plugins::Plugin& plugin : dnsd::plugins::AllPlugins()) {
+    if (plugin.setup) text += "  dns." + std::string(plugin.name) + "\n";
+  }
+  return text;
+}
+
+int Fail(const std::string& message) {
+  std::cerr << "dnsd: " << message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  dnsd::cli::FlagsResult parsed = dnsd::cli::ParseFlags(args);
+  if (!parsed.error.empty()) {
+    std::cerr << parsed.error << "\n" << dnsd::cli::Usage(argv[0]);
+    return 2;
+  }
+  const dnsd::cli::Flags& flags = parsed.flags;
+  if (flags.help) {
+    std::cerr << dnsd::cli::Usage(argv[0]);
+    return 0;
+  }
+  if (flags.version) {
+    std::cout << VersionText();
+    return 0;
+  }
+  if (flags.plugins) {
+    std::cout << PluginsText();
+    return 0;
+  }
+
+  dnsd::config::Parsed<dnsd::config::Corefile> corefile;
+  std::uint16_t default_port = flags.dns_port.value_or(53);
+  if (!flags.conf.empty()) {
+    corefile = dnsd::config::ParseCorefileFromPath(flags.conf);
+  } else if (std::filesystem::exists("Corefile")) {
+    corefile = dnsd::config::ParseCorefileFromPath("Corefile");  // CoreDNS looks here too
+  } else {
+    corefile = dnsd::config::ParseCorefile(dnsd::cli::kBuiltInCorefile, "built-in default Corefile");
+    default_port = flags.dns_port.value_or(dnsd::cli::kBuiltInPort);
+  }
+  if (!corefile.ok()) return Fail(corefile.error.ToString());
+
+  auto routes = dnsd::server::BuildRoutes(*corefile.value, default_port);
+  if (!routes.ok()) return Fail(routes.error.ToString());
+  auto shared_routes = std::make_shared<const dnsd::server::Routes>(std::move(*routes.value));
+
+  dnsd::server::Server server(shared_routes, dnsd::server::DefaultWorkerCount());
+  if (std::string error = server.Start(); !error.empty()) return Fail("listen: " + error);
+
+  if (!flags.pidfile.empty()) {
+    std::ofstream pidfile(flags.pidfile);
+    pidfile << ::getpid() << "\n";
+    if (!pidfile) return Fail("cannot write pidfile \"" + flags.pidfile + "\"");
+  }
+  if (!flags.quiet) {
+    for (const auto& port : shared_routes->ports) {
+      for (const auto& zone : port.zones) std::cout << zone.zone_text << ":" << port.port << "\n";
+    }
+    std::cout << VersionText() << std::flush;
+  }
+  server.RunUntilSignal();
+  if (!flags.pidfile.empty()) std::remove(flags.pidfile.c_str());
+  return 0;
+}

@@ -1,0 +1,81 @@
+#include "dnsd/plugins/forward/forwarder.hpp"
+
+#include "dnsd/plugins/forward/worker.hpp"
+
+namespace dnsd::plugins::forward {
+namespace {
+
+wire::Name NameOf(const std::string& text) {
+  wire::Name name;
+  (void)wire::Name::FromString(text, name);  // setup validated it
+  return name;
+}
+
+ProbeSettings ProbeSettingsOf(const Options& options) {
+  ProbeSettings settings;
+  settings.tcp = options.force_tcp;
+  settings.recursion_desired = options.health_recursion_desired;
+  settings.domain = options.health_domain;
+  settings.timeout = options.health_timeout;
+  return settings;
+}
+
+// Setup allows at most kMaxUpstreams; options built in code are held to the same limit.
+Options Capped(Options options) {
+  if (options.upstreams.size() > kMaxUpstreams) options.upstreams.resize(kMaxUpstreams);
+  return options;
+}
+
+}  // namespace
+
+SharedState::SharedState(Options opts)
+    : options(Capped(std::move(opts))),
+      from(NameOf(options.from)),
+      pool(std::make_shared<UpstreamPool>(options.upstreams, options.policy)),
+      health(pool, options.health_check, ProbeSettingsOf(options)) {
+  for (const std::string& name : options.except) except.push_back(NameOf(name));
+}
+
+bool SharedState::Handles(const wire::Name& qname) const {
+  if (!qname.IsSubdomainOf(from)) return false;
+  if (qname == from) return true;
+  for (const wire::Name& ignored : except) {
+    if (qname.IsSubdomainOf(ignored)) return false;
+  }
+  return true;
+}
+
+void SharedState::ReportFailure(std::size_t index) {
+  // Only the health check takes a failure back; without one (or with max_fails 0, as CoreDNS)
+  // counting would mark the upstream Down for good.
+  if (options.max_fails == 0 || !health.Enabled()) return;
+  (*pool)[index].fails.fetch_add(1, std::memory_order_relaxed);
+  health.Kick(index);
+}
+
+ForwardHandler::ForwardHandler(boost::asio::io_context& io, std::shared_ptr<SharedState> shared)
+    : shared_(std::move(shared)), worker_(std::make_shared<Worker>(io, shared_)) {}
+
+ForwardHandler::~ForwardHandler() { worker_->Shutdown(); }
+
+void ForwardHandler::Serve(pipeline::Transaction& tx) {
+  if (!shared_->Handles(tx.View().qname)) return Next(tx);
+  worker_->Forward(tx);
+}
+
+const WorkerStats& ForwardHandler::Stats() const { return worker_->stats; }
+std::size_t ForwardHandler::InFlight() const { return worker_->InFlight(); }
+
+ForwardFactory::ForwardFactory(Options options)
+    : shared_(std::make_shared<SharedState>(std::move(options))) {}
+
+ForwardFactory::~ForwardFactory() = default;  // the health checker's destructor ends its loops
+
+std::unique_ptr<pipeline::Handler> ForwardFactory::CreateHandler(pipeline::WorkerContext& worker) {
+  return std::make_unique<ForwardHandler>(worker.io, shared_);
+}
+
+void ForwardFactory::Start(boost::asio::io_context& io) { shared_->health.Start(io); }
+void ForwardFactory::Stop() { shared_->health.Stop(); }
+
+}  // namespace dnsd::plugins::forward

@@ -1,0 +1,85 @@
+// forward's factory (state shared by all workers: upstreams, health checks, the max_concurrent
+// count) and its per-worker handler (sockets and in-flight queries of one worker thread).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "dnsd/pipeline/handler.hpp"
+#include "dnsd/plugins/forward/health.hpp"
+#include "dnsd/plugins/forward/options.hpp"
+#include "dnsd/plugins/forward/upstream.hpp"
+#include "dnsd/wire/name.hpp"
+
+namespace dnsd::plugins::forward {
+
+// What workers share; lives as long as the factory or the last worker using it.
+struct SharedState {
+  explicit SharedState(Options opts);
+
+  Options options;
+  wire::Name from;
+  std::vector<wire::Name> except;
+  std::shared_ptr<UpstreamPool> pool;
+  HealthChecker health;
+  std::atomic<std::uint32_t> in_flight{0};  // counted only when max_concurrent is set
+
+  // True when CoreDNS's forward would handle `qname`: under FROM and not under an except name
+  // (the FROM apex itself is always handled).
+  bool Handles(const wire::Name& qname) const;
+  // An attempt on upstream `index` failed: count it and start its health check (when enabled).
+  void ReportFailure(std::size_t index);
+};
+
+// Per-worker counters; read by tests and (later) metrics.
+struct WorkerStats {
+  std::uint64_t forwarded = 0;        // queries sent upstream (first attempts)
+  std::uint64_t answered = 0;         // replies passed to clients
+  std::uint64_t servfail = 0;         // queries nothing answered
+  std::uint64_t refused = 0;          // over max_concurrent
+  std::uint64_t upstream_errors = 0;  // failed attempts (error or timeout)
+  std::uint64_t forgeries = 0;        // replies dropped: unknown ID, not QR, other question
+  std::uint64_t tcp_after_truncation = 0;
+  std::uint64_t udp_sockets_opened = 0;
+  std::uint64_t tcp_connections_opened = 0;
+};
+
+class Worker;
+
+class ForwardHandler : public pipeline::Handler {
+ public:
+  ForwardHandler(boost::asio::io_context& io, std::shared_ptr<SharedState> shared);
+  // Closes this worker's sockets. Queries still in flight are abandoned, so the server destroys a
+  // handler only once its transactions are answered (or gone), and before its io_context.
+  ~ForwardHandler() override;
+
+  void Serve(pipeline::Transaction& tx) override;
+
+  const WorkerStats& Stats() const;
+  std::size_t InFlight() const;  // this worker's queries waiting for an upstream
+
+ private:
+  std::shared_ptr<SharedState> shared_;
+  std::shared_ptr<Worker> worker_;
+};
+
+class ForwardFactory : public pipeline::HandlerFactory {
+ public:
+  explicit ForwardFactory(Options options);
+  ~ForwardFactory() override;
+
+  std::unique_ptr<pipeline::Handler> CreateHandler(pipeline::WorkerContext& worker) override;
+  void Start(boost::asio::io_context& io) override;
+  void Stop() override;
+
+  const Options& options() const { return shared_->options; }
+  UpstreamPool& upstreams() { return *shared_->pool; }
+  SharedState& shared() { return *shared_; }
+
+ private:
+  std::shared_ptr<SharedState> shared_;
+};
+
+}  // namespace dnsd::plugins::forward

@@ -1,0 +1,311 @@
+// The life of a forwarded query (attempts, failover, timeouts) and the UDP side of the worker.
+#include "dnsd/plugins/forward/worker.hpp"
+
+#include <algorithm>
+
+#include "dnsd/wire/message.hpp"
+
+namespace dnsd::plugins::forward {
+namespace {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+constexpr std::size_t kMaxDatagram = 65535;
+constexpr int kMaxReadsPerWakeup = 256;  // drain, but let other handlers run now and then
+
+std::uint64_t Seed() {
+  std::random_device device;
+  return std::uint64_t{device()} << 32 | device();
+}
+
+}  // namespace
+
+Worker::Worker(asio::io_context& io, std::shared_ptr<SharedState> shared)
+    : io_(io),
+      shared_(std::move(shared)),
+      options_(shared_->options),
+      rng_(Seed()),
+      sockets_(shared_->pool->size()),
+      datagram_(kMaxDatagram) {
+  for (auto& set : sockets_)
+    set.active.resize(std::max<std::size_t>(1, options_.udp_sockets_per_upstream));
+}
+
+void Worker::Forward(pipeline::Transaction& tx) {
+  if (shut_down_) return tx.RespondError(wire::Rcode::kServFail);
+  bool counted = false;
+  if (options_.max_concurrent != 0) {
+    if (shared_->in_flight.fetch_add(1, std::memory_order_relaxed) >= options_.max_concurrent) {
+      shared_->in_flight.fetch_sub(1, std::memory_order_relaxed);
+      ++stats.refused;
+      return tx.RespondError(wire::Rcode::kRefused);  // CoreDNS: ErrLimitExceeded -> REFUSED
+    }
+    counted = true;
+  }
+  Exchange* ex = Acquire();
+  ex->tx = &tx;
+  ex->counted = counted;
+  auto query = tx.Query();
+  ex->client_id = wire::ReadId(query);
+  ex->query.assign(query.begin(), query.end());
+  ex->qname = tx.View().qname;
+  ex->qtype = tx.View().qtype;
+  ex->qclass = tx.View().qclass;
+  shared_->pool->Order({ex->order.data(), shared_->pool->size()}, rng_);
+  ex->next = 0;
+  ex->down_skips = 0;
+  ex->attempts = 0;
+  ex->deadline = Clock::now() + options_.overall_timeout;
+  ++stats.forwarded;
+  NextAttempt(ex);
+}
+
+// CoreDNS's loop: walk the policy order (wrapping while time remains), skip Down upstreams, and
+// when every one is Down try a random one once.
+void Worker::NextAttempt(Exchange* ex) {
+  const std::size_t n = shared_->pool->size();
+  while (true) {
+    // 3 passes at most: enough to retry lost UDP packets, and no spinning on refusing upstreams.
+    if (Clock::now() >= ex->deadline || ex->attempts >= 3 * n) return Fail(ex);
+    if (ex->next >= n) {
+      ex->next = 0;
+      ex->down_skips = 0;
+    }
+    std::size_t index = ex->order[ex->next++];
+    if ((*shared_->pool)[index].Down(options_.max_fails)) {
+      if (++ex->down_skips < n) continue;
+      index = static_cast<std::size_t>(rng_() % n);
+    }
+    ++ex->attempts;
+    bool tcp = options_.force_tcp ||
+               (ex->tx->transport() == pipeline::Transport::kTcp && !options_.prefer_udp);
+    return StartAttempt(ex, index, tcp);
+  }
+}
+
+void Worker::StartAttempt(Exchange* ex, std::size_t upstream, bool tcp) {
+  ex->upstream = upstream;
+  ex->tcp = tcp;
+  ex->fresh_tcp_retry = false;
+  ex->upstream_id = NewId();
+  auto remaining = ex->deadline - Clock::now();
+  ex->timer.expires_after(std::min<Clock::duration>(options_.attempt_timeout, remaining));
+  ex->timer.async_wait([self = shared_from_this(), ex, generation = ex->generation](error_code ec) {
+    if (ec || self->shut_down_ || ex->generation != generation) return;
+    self->AttemptFailed(ex);
+  });
+  if (tcp) return SendTcp(ex);
+  if (!SendUdp(ex)) AttemptFailed(ex);
+}
+
+void Worker::AttemptFailed(Exchange* ex) {
+  EndAttempt(ex);
+  ++stats.upstream_errors;
+  shared_->ReportFailure(ex->upstream);
+  if (ex->down_skips >= shared_->pool->size()) return Fail(ex);  // the all-Down random try failed
+  NextAttempt(ex);
+}
+
+void Worker::EndAttempt(Exchange* ex) {
+  ++ex->generation;
+  ex->timer.cancel();
+  if (ex->udp) Unregister(ex);
+  if (ex->conn) {
+    error_code ignored;
+    ex->conn->socket.close(ignored);
+    ex->conn.reset();
+  }
+}
+
+void Worker::Answer(Exchange* ex, std::span<std::uint8_t> reply) {
+  wire::WriteId(reply, ex->client_id);
+  pipeline::Transaction* tx = ex->tx;
+  EndAttempt(ex);
+  Release(ex);
+  ++stats.answered;
+  tx->Respond(reply);
+}
+
+void Worker::Fail(Exchange* ex) {
+  pipeline::Transaction* tx = ex->tx;
+  EndAttempt(ex);
+  Release(ex);
+  ++stats.servfail;
+  tx->RespondError(wire::Rcode::kServFail);
+}
+
+bool Worker::Matches(const Exchange* ex, std::span<const std::uint8_t> reply) const {
+  wire::MessageView view;
+  if (wire::ParseHead(reply, view) != wire::WireError::kOk) return false;
+  return view.header.id == ex->upstream_id && view.header.qr() && view.qtype == ex->qtype &&
+         view.qclass == ex->qclass && view.qname == ex->qname;
+}
+
+std::uint16_t Worker::NewId() { return static_cast<std::uint16_t>(rng_() >> 48); }
+
+Worker::Exchange* Worker::Acquire() {
+  ++in_use_;
+  if (free_.empty()) {
+    exchanges_.push_back(std::make_unique<Exchange>(io_));
+    return exchanges_.back().get();
+  }
+  Exchange* ex = free_.back();
+  free_.pop_back();
+  return ex;
+}
+
+void Worker::Release(Exchange* ex) {
+  if (ex->counted) shared_->in_flight.fetch_sub(1, std::memory_order_relaxed);
+  ex->counted = false;
+  ex->tx = nullptr;
+  --in_use_;
+  free_.push_back(ex);
+}
+
+void Worker::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  for (auto& ex : exchanges_) {
+    if (ex->tx == nullptr) continue;
+    EndAttempt(ex.get());
+    Release(ex.get());
+  }
+  error_code ignored;
+  for (auto& set : sockets_) {
+    for (auto& s : set.active) {
+      if (s) s->closed = true, s->socket.close(ignored);
+    }
+    for (auto& s : set.retired) s->closed = true, s->socket.close(ignored);
+    for (auto& c : set.idle) c->socket.close(ignored);
+    set = UpstreamSockets{};
+  }
+}
+
+// ---- UDP -------------------------------------------------------------------------------------
+
+std::shared_ptr<Worker::UdpSocket> Worker::PickUdpSocket(std::size_t upstream) {
+  UpstreamSockets& set = sockets_[upstream];
+  auto& slot = set.active[static_cast<std::size_t>(rng_() % set.active.size())];
+  if (slot && Clock::now() - slot->born >= options_.expire) {
+    // A fresh port from time to time; the old socket stays open for the replies still due.
+    std::shared_ptr<UdpSocket> old = std::move(slot);
+    old->retired = true;
+    set.retired.push_back(old);
+    CloseIfIdle(upstream, old);
+  }
+  if (!slot) slot = OpenUdpSocket(upstream);
+  return slot;
+}
+
+std::shared_ptr<Worker::UdpSocket> Worker::OpenUdpSocket(std::size_t upstream) {
+  auto s = std::make_shared<UdpSocket>(io_);
+  const auto& endpoint = (*shared_->pool)[upstream].endpoint;
+  error_code ec;
+  s->socket.open(endpoint.protocol(), ec);
+  if (!ec) s->socket.connect(endpoint, ec);  // the kernel picks a random ephemeral port
+  if (!ec) s->socket.non_blocking(true, ec);
+  if (ec) return nullptr;
+  s->born = Clock::now();
+  ++stats.udp_sockets_opened;
+  WaitReadable(s);
+  return s;
+}
+
+bool Worker::SendUdp(Exchange* ex) {
+  std::shared_ptr<UdpSocket> s = PickUdpSocket(ex->upstream);
+  if (!s) return false;
+  auto in_flight = [&s](std::uint16_t id) {
+    return std::any_of(s->pending.begin(), s->pending.end(),
+                       [id](auto& p) { return p.first == id; });
+  };
+  for (int tries = 0; tries < 16 && in_flight(ex->upstream_id); ++tries) ex->upstream_id = NewId();
+  if (in_flight(ex->upstream_id)) return false;
+  wire::WriteId(ex->query, ex->upstream_id);
+  error_code ec;
+  s->socket.send(asio::buffer(ex->query), 0, ec);
+  if (ec == asio::error::connection_refused) {
+    // An ICMP error left by an earlier datagram; this send is a new question.
+    s->socket.send(asio::buffer(ex->query), 0, ec);
+  }
+  if (ec) return false;
+  s->pending.emplace_back(ex->upstream_id, ex);
+  ex->udp = std::move(s);
+  return true;
+}
+
+void Worker::WaitReadable(const std::shared_ptr<UdpSocket>& s) {
+  s->socket.async_wait(asio::socket_base::wait_read, [self = shared_from_this(), s](error_code ec) {
+    if (ec || self->shut_down_ || s->closed) return;
+    self->OnReadable(s);
+  });
+}
+
+void Worker::OnReadable(const std::shared_ptr<UdpSocket>& s) {
+  for (int i = 0; i < kMaxReadsPerWakeup && !s->closed && !shut_down_; ++i) {
+    error_code ec;
+    std::size_t n = s->socket.receive(asio::buffer(datagram_), 0, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+    if (ec) {
+      // Connected UDP: ICMP port/host unreachable from the upstream. Every query on it failed.
+      FailSocket(*s);
+      continue;
+    }
+    OnDatagram(*s, {datagram_.data(), n});
+  }
+  if (!s->closed && !shut_down_) WaitReadable(s);
+}
+
+// RFC 5452: only a reply to an ID in flight on this socket, with QR set and the same question,
+// is accepted; anything else is dropped and the query goes on waiting.
+void Worker::OnDatagram(UdpSocket& s, std::span<std::uint8_t> datagram) {
+  if (datagram.size() < wire::kHeaderSize) {
+    ++stats.forgeries;
+    return;
+  }
+  std::uint16_t id = wire::ReadId(datagram);
+  auto it =
+      std::find_if(s.pending.begin(), s.pending.end(), [id](auto& p) { return p.first == id; });
+  if (it == s.pending.end() || !Matches(it->second, datagram)) {
+    ++stats.forgeries;
+    return;
+  }
+  Exchange* ex = it->second;
+  if (wire::Header::Decode(datagram.data()).tc()) {
+    ++stats.tcp_after_truncation;
+    EndAttempt(ex);
+    return StartAttempt(ex, ex->upstream, /*tcp=*/true);
+  }
+  Answer(ex, datagram);
+}
+
+void Worker::FailSocket(UdpSocket& s) {
+  std::vector<std::pair<Exchange*, std::uint64_t>> failed;
+  failed.reserve(s.pending.size());
+  for (auto& [id, ex] : s.pending) failed.emplace_back(ex, ex->generation);
+  for (auto& [ex, generation] : failed) {
+    if (ex->generation == generation && ex->udp.get() == &s) AttemptFailed(ex);
+  }
+}
+
+void Worker::Unregister(Exchange* ex) {
+  std::shared_ptr<UdpSocket> s = std::move(ex->udp);
+  auto& pending = s->pending;
+  auto it = std::find_if(pending.begin(), pending.end(), [ex](auto& p) { return p.second == ex; });
+  if (it != pending.end()) {
+    *it = pending.back();
+    pending.pop_back();
+  }
+  CloseIfIdle(ex->upstream, s);
+}
+
+void Worker::CloseIfIdle(std::size_t upstream, const std::shared_ptr<UdpSocket>& s) {
+  if (!s->retired || s->closed || !s->pending.empty()) return;
+  s->closed = true;
+  error_code ignored;
+  s->socket.close(ignored);
+  auto& retired = sockets_[upstream].retired;
+  retired.erase(std::remove(retired.begin(), retired.end(), s), retired.end());
+}
+
+}  // namespace dnsd::plugins::forward

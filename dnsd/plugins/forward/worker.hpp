@@ -1,0 +1,132 @@
+// One worker thread's forwarding machinery: pools of connected UDP sockets per upstream (random
+// ephemeral source ports, retired after `expire`), idle TCP connections, and the in-flight
+// exchanges. Used on its io_context's thread only; async handlers keep it alive (shared_ptr).
+#pragma once
+
+#include <array>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include "dnsd/pipeline/transaction.hpp"
+#include "dnsd/plugins/forward/forwarder.hpp"
+#include "dnsd/wire/message.hpp"
+
+namespace dnsd::plugins::forward {
+
+class Worker : public std::enable_shared_from_this<Worker> {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  Worker(boost::asio::io_context& io, std::shared_ptr<SharedState> shared);
+
+  // Forwards a query the handler decided is ours; answers it exactly once, later.
+  void Forward(pipeline::Transaction& tx);
+  // Closes every socket and abandons in-flight exchanges (their transactions are not answered).
+  void Shutdown();
+
+  WorkerStats stats;
+  std::size_t InFlight() const { return in_use_; }
+
+ private:
+  struct Exchange;
+
+  // A connected UDP socket: its own ephemeral port; the kernel drops datagrams from anyone but
+  // the upstream. `pending` maps the IDs in flight on it to their exchanges.
+  struct UdpSocket {
+    explicit UdpSocket(boost::asio::io_context& io) : socket(io) {}
+    boost::asio::ip::udp::socket socket;
+    Clock::time_point born;
+    std::vector<std::pair<std::uint16_t, Exchange*>> pending;
+    bool retired = false;
+    bool closed = false;
+  };
+
+  struct TcpConnection {
+    explicit TcpConnection(boost::asio::io_context& io) : socket(io) {}
+    boost::asio::ip::tcp::socket socket;
+    Clock::time_point idle_since;
+    std::array<std::uint8_t, 2> length{};
+    std::vector<std::uint8_t> buffer;
+    bool reused = false;
+  };
+
+  struct UpstreamSockets {
+    std::vector<std::shared_ptr<UdpSocket>> active;   // fixed size, null until first used
+    std::vector<std::shared_ptr<UdpSocket>> retired;  // closed when their last query ends
+    std::vector<std::shared_ptr<TcpConnection>> idle;
+  };
+
+  // One client query being forwarded; pooled, so steady state allocates nothing per query.
+  struct Exchange {
+    explicit Exchange(boost::asio::io_context& io) : timer(io) {}
+    pipeline::Transaction* tx = nullptr;
+    std::uint16_t client_id = 0;
+    std::uint16_t upstream_id = 0;
+    std::vector<std::uint8_t> query;  // the client's query with upstream_id
+    wire::Name qname;
+    std::uint16_t qtype = 0, qclass = 0;
+    std::array<std::uint8_t, kMaxUpstreams> order{};
+    std::size_t next = 0;        // position in `order` of the next upstream to try
+    std::size_t down_skips = 0;  // CoreDNS's `fails`: Down upstreams skipped in this pass
+    std::size_t attempts = 0;
+    std::size_t upstream = 0;  // the one being tried
+    bool tcp = false;
+    bool fresh_tcp_retry = false;
+    bool counted = false;  // holds a max_concurrent slot
+    Clock::time_point deadline;
+    std::uint64_t generation = 0;  // changes whenever an attempt ends; stale handlers compare it
+    boost::asio::steady_timer timer;
+    std::shared_ptr<UdpSocket> udp;
+    std::shared_ptr<TcpConnection> conn;
+  };
+
+  Exchange* Acquire();
+  void Release(Exchange* ex);
+  void NextAttempt(Exchange* ex);
+  void StartAttempt(Exchange* ex, std::size_t upstream, bool tcp);
+  void AttemptFailed(Exchange* ex);
+  void EndAttempt(Exchange* ex);  // detaches the exchange from sockets and its timer
+  void Answer(Exchange* ex, std::span<std::uint8_t> reply);
+  void Fail(Exchange* ex);
+  bool Matches(const Exchange* ex, std::span<const std::uint8_t> reply) const;
+  std::uint16_t NewId();
+
+  // UDP
+  std::shared_ptr<UdpSocket> PickUdpSocket(std::size_t upstream);
+  std::shared_ptr<UdpSocket> OpenUdpSocket(std::size_t upstream);
+  bool SendUdp(Exchange* ex);
+  void WaitReadable(const std::shared_ptr<UdpSocket>& s);
+  void OnReadable(const std::shared_ptr<UdpSocket>& s);
+  void OnDatagram(UdpSocket& s, std::span<std::uint8_t> datagram);
+  void FailSocket(UdpSocket& s);
+  void Unregister(Exchange* ex);
+  void CloseIfIdle(std::size_t upstream, const std::shared_ptr<UdpSocket>& s);
+
+  // TCP
+  void SendTcp(Exchange* ex);
+  void OnTcpConnected(Exchange* ex, std::uint64_t generation);
+  void ReadTcpLength(Exchange* ex, std::uint64_t generation);
+  void OnTcpError(Exchange* ex, std::uint64_t generation);
+  void KeepIdle(std::size_t upstream, std::shared_ptr<TcpConnection> conn);
+
+  boost::asio::io_context& io_;
+  std::shared_ptr<SharedState> shared_;
+  const Options& options_;
+  std::mt19937_64 rng_;
+  std::vector<UpstreamSockets> sockets_;
+  std::vector<std::unique_ptr<Exchange>> exchanges_;  // all ever made
+  std::vector<Exchange*> free_;
+  std::size_t in_use_ = 0;
+  std::vector<std::uint8_t> datagram_;  // receive buffer, reused for every read
+  bool shut_down_ = false;
+};
+
+}  // namespace dnsd::plugins::forward

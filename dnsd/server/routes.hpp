@@ -1,0 +1,41 @@
+// The compiled configuration: for every port, the zones served there and the plugin chain of each.
+// Built once from a Corefile, immutable afterwards; workers build their own handlers from it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dnsd/config/corefile.hpp"
+#include "dnsd/pipeline/handler.hpp"
+#include "dnsd/wire/name.hpp"
+
+namespace dnsd::server {
+
+// One server block's plugins, in CoreDNS execution order. Shared by every key of the block.
+struct Chain {
+  std::vector<std::string> plugin_names;
+  std::vector<std::shared_ptr<pipeline::HandlerFactory>> factories;
+};
+
+struct ZoneRoute {
+  wire::Name zone;
+  std::string zone_text;  // "example.org."
+  std::shared_ptr<Chain> chain;
+};
+
+struct PortRoutes {
+  std::uint16_t port = 0;
+  std::vector<ZoneRoute> zones;  // longest zone first, so the first match is the longest match
+};
+
+struct Routes {
+  std::vector<PortRoutes> ports;
+  std::vector<std::shared_ptr<Chain>> chains;  // every distinct chain, for Start()/Stop()
+};
+
+// Builds routes from a parsed Corefile; plugin setup errors come back positioned.
+config::Parsed<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16_t default_port);
+
+}  // namespace dnsd::server

@@ -1,0 +1,67 @@
+#include "dnsd/server/server.hpp"
+
+#include <csignal>
+#include <cstdlib>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+
+namespace dnsd::server {
+
+unsigned DefaultWorkerCount() {
+  if (const char* value = std::getenv("GOMAXPROCS")) {
+    int n = std::atoi(value);
+    if (n > 0 && n <= 1024) return static_cast<unsigned>(n);
+  }
+  unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 1 : cores;
+}
+
+Server::Server(std::shared_ptr<const Routes> routes, unsigned workers, ListenLimits limits)
+    : routes_(std::move(routes)) {
+  for (unsigned i = 0; i < workers; ++i) workers_.push_back(std::make_unique<Worker>(i, routes_, limits));
+}
+
+Server::~Server() { Stop(); }
+
+std::string Server::Start() {
+  for (auto& worker : workers_) {
+    std::string error = worker->Listen();
+    if (!error.empty()) return error;
+  }
+  // Shared background work (health checks) runs on the first worker's loop.
+  for (const auto& chain : routes_->chains) {
+    for (const auto& factory : chain->factories) factory->Start(workers_.front()->io());
+  }
+  started_factories_ = true;
+  for (auto& worker : workers_) {
+    threads_.emplace_back([w = worker.get()] { w->Run(); });
+  }
+  return {};
+}
+
+void Server::RunUntilSignal() {
+  boost::asio::io_context signals_io;
+  boost::asio::signal_set signals(signals_io, SIGTERM, SIGINT);
+  signals.async_wait([](const boost::system::error_code&, int) {});
+  signals_io.run();
+  Stop();
+}
+
+void Server::Stop() {
+  if (started_factories_) {
+    // Factories' background work lives on the first worker's loop: stop it from there.
+    boost::asio::post(workers_.front()->io(), [routes = routes_] {
+      for (const auto& chain : routes->chains) {
+        for (const auto& factory : chain->factories) factory->Stop();
+      }
+    });
+    started_factories_ = false;
+  }
+  for (auto& worker : workers_) worker->Shutdown();
+  for (auto& thread : threads_) thread.join();
+  threads_.clear();
+}
+
+}  // namespace dnsd::server

@@ -1,0 +1,210 @@
+#include "dnsd/server/tcp_listener.hpp"
+
+#include <array>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include "dnsd/pipeline/transaction.hpp"
+#include "dnsd/server/intake.hpp"
+#include "dnsd/server/worker.hpp"
+#include "dnsd/wire/builder.hpp"
+
+namespace dnsd::server {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+// A client that stops reading must not make us buffer without bound.
+constexpr std::size_t kMaxQueuedBytes = 1 << 20;
+
+class TcpTransaction final : public pipeline::Transaction {
+ public:
+  TcpTransaction(std::shared_ptr<TcpConnection> connection, std::vector<std::uint8_t> bytes,
+                 const asio::ip::address& client, std::uint16_t client_port,
+                 const asio::ip::address& server, std::uint16_t server_port)
+      : connection_(std::move(connection)), buffer_(std::move(bytes)) {
+    query_ = buffer_;
+    transport_ = pipeline::Transport::kTcp;
+    client_address_ = client;
+    client_port_ = client_port;
+    server_address_ = server;
+    server_port_ = server_port;
+  }
+  wire::MessageView& MutableView() { return view_; }
+
+  void Respond(std::span<const std::uint8_t> response) override {
+    connection_->Send(response);
+    connection_->QueryFinished();
+    delete this;
+  }
+
+ private:
+  std::shared_ptr<TcpConnection> connection_;
+  std::vector<std::uint8_t> buffer_;
+};
+
+}  // namespace
+
+TcpListener::TcpListener(Worker& worker, std::size_t port_index, asio::ip::tcp::acceptor acceptor)
+    : worker_(worker), port_index_(port_index), acceptor_(std::move(acceptor)) {}
+
+void TcpListener::Start() { Accept(); }
+
+void TcpListener::Close() {
+  closed_ = true;
+  error_code ignored;
+  acceptor_.close(ignored);
+}
+
+void TcpListener::Accept() {
+  acceptor_.async_accept([self = shared_from_this()](const error_code& ec, asio::ip::tcp::socket socket) {
+    if (self->closed_) return;
+    if (!ec) {
+      if (self->connections_ >= self->worker_.limits().tcp_connections_per_worker) {
+        error_code ignored;
+        socket.close(ignored);  // over the limit: refuse by closing at once
+      } else {
+        ++self->connections_;
+        std::make_shared<TcpConnection>(self, std::move(socket))->Start();
+      }
+    }
+    // EMFILE and friends: keep accepting; the next attempt may succeed once descriptors free up.
+    self->Accept();
+  });
+}
+
+TcpConnection::TcpConnection(std::shared_ptr<TcpListener> listener, asio::ip::tcp::socket socket)
+    : listener_(std::move(listener)), socket_(std::move(socket)), timer_(socket_.get_executor()) {
+  error_code ec;
+  auto remote = socket_.remote_endpoint(ec);
+  if (!ec) {
+    client_address_ = remote.address();
+    client_port_ = remote.port();
+  }
+  auto local = socket_.local_endpoint(ec);
+  if (!ec) {
+    server_address_ = local.address();
+    server_port_ = local.port();
+  }
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+}
+
+void TcpConnection::Start() { ReadLength(); }
+
+void TcpConnection::Close() {
+  if (closed_) return;
+  closed_ = true;
+  error_code ignored;
+  timer_.cancel();
+  socket_.close(ignored);
+  listener_->ConnectionClosed();
+}
+
+void TcpConnection::ArmTimer(std::chrono::milliseconds timeout) {
+  timer_.expires_after(timeout);
+  timer_.async_wait([self = shared_from_this()](const error_code& ec) {
+    if (!ec) self->Close();
+  });
+}
+
+void TcpConnection::ReadLength() {
+  const ListenLimits& limits = listener_->worker().limits();
+  ArmTimer(first_query_ ? limits.tcp_first_read_timeout : limits.tcp_idle_timeout);
+  asio::async_read(socket_, asio::buffer(length_),
+                   [self = shared_from_this()](const error_code& ec, std::size_t) {
+                     if (ec == asio::error::eof && !self->closed_ && (self->in_flight_ > 0 || self->writing_)) {
+                       // Half-closed by the client: answer what it asked, then close.
+                       self->read_eof_ = true;
+                       self->timer_.cancel();
+                       return;
+                     }
+                     if (ec || self->closed_) return self->Close();
+                     std::size_t length = static_cast<std::size_t>(self->length_[0] << 8 | self->length_[1]);
+                     if (length == 0) return self->Close();
+                     self->ReadBody(length);
+                   });
+}
+
+void TcpConnection::ReadBody(std::size_t length) {
+  // The rest of a message must follow promptly; a length prefix larger than what follows times out.
+  ArmTimer(listener_->worker().limits().tcp_first_read_timeout);
+  body_.resize(length);
+  asio::async_read(socket_, asio::buffer(body_),
+                   [self = shared_from_this()](const error_code& ec, std::size_t) {
+                     if (ec || self->closed_) return self->Close();
+                     self->first_query_ = false;
+                     self->Serve();
+                     if (self->closed_) return;
+                     if (self->in_flight_ >= self->listener_->worker().limits().tcp_pipelined_per_connection) {
+                       self->reading_paused_ = true;
+                       self->timer_.cancel();
+                     } else {
+                       self->ReadLength();
+                     }
+                   });
+}
+
+void TcpConnection::Serve() {
+  wire::MessageView view;
+  Intake intake = ExamineQuery(body_, view);
+  if (intake.verdict == IntakeVerdict::kDrop) return;
+  if (intake.verdict == IntakeVerdict::kReject) {
+    std::array<std::uint8_t, wire::kHeaderSize> reply;
+    Send({reply.data(), wire::BuildHeaderOnlyResponse(body_, intake.rcode, reply)});
+    return;
+  }
+  ++in_flight_;
+  auto* tx = new TcpTransaction(shared_from_this(), std::move(body_), client_address_, client_port_,
+                                server_address_, server_port_);
+  body_ = {};
+  tx->MutableView() = view;
+  Worker& worker = listener_->worker();
+  worker.QueryStarted();
+  worker.Dispatch(listener_->port_index(), *tx);
+}
+
+void TcpConnection::QueryFinished() {
+  --in_flight_;
+  listener_->worker().QueryFinished();
+  if (reading_paused_ && !closed_) {
+    reading_paused_ = false;
+    ReadLength();
+  }
+  CloseIfDone();
+}
+
+void TcpConnection::CloseIfDone() {
+  if (read_eof_ && in_flight_ == 0 && !writing_) Close();
+}
+
+void TcpConnection::Send(std::span<const std::uint8_t> response) {
+  if (closed_) return;
+  if (queued_bytes_ + response.size() > kMaxQueuedBytes) return Close();
+  std::vector<std::uint8_t> framed(response.size() + 2);
+  framed[0] = static_cast<std::uint8_t>(response.size() >> 8);
+  framed[1] = static_cast<std::uint8_t>(response.size());
+  std::copy(response.begin(), response.end(), framed.begin() + 2);
+  queued_bytes_ += framed.size();
+  writes_.push_back(std::move(framed));
+  if (!writing_) WriteNext();
+}
+
+void TcpConnection::WriteNext() {
+  if (writes_.empty() || closed_) {
+    writing_ = false;
+    CloseIfDone();
+    return;
+  }
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(writes_.front()),
+                    [self = shared_from_this()](const error_code& ec, std::size_t) {
+                      if (ec) return self->Close();
+                      self->queued_bytes_ -= self->writes_.front().size();
+                      self->writes_.pop_front();
+                      self->WriteNext();
+                    });
+}
+
+}  // namespace dnsd::server

@@ -1,0 +1,74 @@
+// A worker's TCP acceptor on one port and the connections it accepted: 2-byte length framing,
+// several queries in flight per connection answered in completion order, first-read and idle
+// timeouts, and a per-worker connection limit.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace dnsd::server {
+
+class Worker;
+
+class TcpListener : public std::enable_shared_from_this<TcpListener> {
+ public:
+  TcpListener(Worker& worker, std::size_t port_index, boost::asio::ip::tcp::acceptor acceptor);
+  void Start();
+  void Close();
+
+  Worker& worker() { return worker_; }
+  std::size_t port_index() const { return port_index_; }
+  void ConnectionClosed() { --connections_; }
+
+ private:
+  void Accept();
+
+  Worker& worker_;
+  std::size_t port_index_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::size_t connections_ = 0;
+  bool closed_ = false;
+};
+
+class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
+ public:
+  TcpConnection(std::shared_ptr<TcpListener> listener, boost::asio::ip::tcp::socket socket);
+  void Start();
+  void Close();
+  bool closed() const { return closed_; }
+  // Frames and queues one answer; called by a finished transaction.
+  void Send(std::span<const std::uint8_t> response);
+  void QueryFinished();
+
+ private:
+  void ReadLength();
+  void ReadBody(std::size_t length);
+  void Serve();
+  void WriteNext();
+  void ArmTimer(std::chrono::milliseconds timeout);
+  void CloseIfDone();
+
+  std::shared_ptr<TcpListener> listener_;
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer timer_;
+  std::array<std::uint8_t, 2> length_{};
+  std::vector<std::uint8_t> body_;
+  std::deque<std::vector<std::uint8_t>> writes_;
+  std::size_t queued_bytes_ = 0;
+  std::size_t in_flight_ = 0;
+  bool reading_paused_ = false;
+  bool writing_ = false;
+  bool closed_ = false;
+  bool first_query_ = true;
+  bool read_eof_ = false;
+  boost::asio::ip::address client_address_, server_address_;
+  std::uint16_t client_port_ = 0, server_port_ = 0;
+};
+
+}  // namespace dnsd::server

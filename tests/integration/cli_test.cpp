@@ -1,0 +1,102 @@
+// The command line as CoreDNS users know it: -version, -plugins, config errors that point, signals.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <regex>
+#include <thread>
+
+#include "fixture/child_process.hpp"
+#include "fixture/daemon.hpp"
+#include "fixture/dns_client.hpp"
+#include "fixture/temp_dir.hpp"
+#include "fixture/upstream.hpp"
+
+namespace dnsd::it {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(CommandLine, VersionPrintsTheNameAndAVersionAndExitsZero) {
+  RunResult r = RunToCompletion({DaemonBinary(), "-version"}, 5000ms);
+  EXPECT_TRUE(r.status.exited && r.status.code == 0) << r.status.Describe() << "\n" << r.err;
+  std::string all = r.out + r.err;
+  EXPECT_NE(all.find("dnsd"), std::string::npos) << all;
+  EXPECT_TRUE(std::regex_search(all, std::regex("[0-9]+\\.[0-9]+\\.[0-9]+"))) << all;
+}
+
+TEST(CommandLine, PluginsListsForwardAndExitsZero) {
+  RunResult r = RunToCompletion({DaemonBinary(), "-plugins"}, 5000ms);
+  EXPECT_TRUE(r.status.exited && r.status.code == 0) << r.status.Describe() << "\n" << r.err;
+  EXPECT_NE((r.out + r.err).find("forward"), std::string::npos) << r.out << r.err;
+}
+
+struct BadConfig {
+  const char* label;
+  std::string corefile;
+  int line;  // where the error is
+};
+
+const BadConfig kBadConfigs[] = {
+    {"UnknownPlugin", ".:1053 {\n    forward . 127.0.0.1:53\n    nosuchplugin\n}\n", 3},
+    {"UnknownForwardPolicy", ".:1053 {\n    forward . 127.0.0.1:53 {\n        policy sideways\n    }\n}\n", 3},
+    {"ForwardWithoutUpstream", ".:1053 {\n    forward .\n}\n", 2},
+    {"UnclosedBlock", ".:1053 {\n    forward . 127.0.0.1:53\n", 0},
+    {"BadUpstreamAddress", ".:1053 {\n    forward . 127.0.0.1:99999\n}\n", 2},
+};
+
+class ConfigError : public ::testing::TestWithParam<BadConfig> {};
+
+TEST_P(ConfigError, ExitsNonZeroAndPointsAtFileLineColumn) {
+  TempDir dir("dnsd-badconf");
+  WriteFile(dir / "Corefile", GetParam().corefile);
+  RunResult r = RunToCompletion({DaemonBinary(), "-conf", (dir / "Corefile").string()}, 5000ms);
+  EXPECT_TRUE(r.status.exited) << "expected an exit, got " << r.status.Describe() << "\n" << r.err;
+  EXPECT_NE(r.status.code, 0) << "a bad Corefile was accepted";
+  // "file:line:column: message", as CoreDNS/Caddy print it.
+  std::smatch m;
+  std::regex where("Corefile:([0-9]+):([0-9]+)");
+  ASSERT_TRUE(std::regex_search(r.err, m, where)) << "stderr lacks file:line:column:\n" << r.err;
+  if (GetParam().line > 0) {
+    EXPECT_EQ(std::stoi(m[1]), GetParam().line) << r.err;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Corefiles, ConfigError, ::testing::ValuesIn(kBadConfigs),
+                         [](const auto& info) { return std::string(info.param.label); });
+
+TEST(CommandLine, MissingConfigFileExitsNonZero) {
+  RunResult r = RunToCompletion({DaemonBinary(), "-conf", "/nonexistent/Corefile"}, 5000ms);
+  EXPECT_TRUE(r.status.exited && r.status.code != 0) << r.status.Describe();
+  EXPECT_FALSE(r.err.empty());
+}
+
+TEST(Signals, SigintStopsTheDaemonWithExitZero) {
+  Upstream knot;
+  Daemon daemon(ForwardCorefile({knot.endpoint()}));
+  ExitStatus st = daemon.Stop(SIGINT);
+  EXPECT_TRUE(st.exited && st.code == 0) << st.Describe() << "\n" << daemon.stderr_text();
+}
+
+TEST(CommandLine, DnsPortFlagSetsThePortOfBlocksWithoutOne) {
+  Upstream knot;
+  uint16_t port = FreePort();
+  TempDir dir("dnsd-port");
+  WriteFile(dir / "Corefile", ". {\n    forward . " + knot.endpoint().ToString() + "\n}\n");
+  ChildProcess dnsd({DaemonBinary(), "-conf", (dir / "Corefile").string(), "-dns.port", std::to_string(port),
+                     "-pidfile", (dir / "dnsd.pid").string()},
+                    dir / "stdout", dir / "stderr");
+  std::optional<Reply> reply;
+  for (int n = 0; n < 100 && !reply && dnsd.Running(); ++n) {
+    reply = Query({"127.0.0.1", port}, zone::kService, LDNS_RR_TYPE_A, QueryOptions{}.Timeout(200ms));
+    if (!reply) std::this_thread::sleep_for(50ms);  // a refused port fails at once
+  }
+  ASSERT_TRUE(reply.has_value()) << "nothing answers on -dns.port " << port << "\n" << ReadFile(dir / "stderr");
+  EXPECT_EQ(reply->AnswerData(LDNS_RR_TYPE_A), std::vector<std::string>{zone::kServiceA});
+  EXPECT_EQ(ReadFile(dir / "dnsd.pid").substr(0, std::to_string(dnsd.pid()).size()), std::to_string(dnsd.pid()))
+      << "-pidfile does not hold the daemon's pid";
+  ExitStatus st = dnsd.Stop(SIGTERM, 10000ms);
+  EXPECT_TRUE(st.exited && st.code == 0) << st.Describe();
+}
+
+}  // namespace
+}  // namespace dnsd::it

@@ -1,0 +1,142 @@
+# Shared helpers for the shell tests and bench/load: start knotd (the upstream) and dnsd on free
+# loopback ports in a private temp dir, as children of this shell, and clean everything up on exit.
+# Source it, then call `peers_init`; it installs an EXIT trap that stops what was started.
+
+DNSD_SHELL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+DNSD_ZONE_DIR=$(cd "$DNSD_SHELL_DIR/../integration/data" && pwd)
+PEER_PIDS=()
+PEERS_DIR=""
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "FAIL: $*"; exit 1; }
+
+find_program() {  # PATH, then the sbin directories a non-root PATH may lack
+  local p
+  p=$(command -v "$1" 2>/dev/null) && { echo "$p"; return 0; }
+  for d in /usr/local/sbin /usr/sbin /sbin; do [ -x "$d/$1" ] && { echo "$d/$1"; return 0; }; done
+  return 1
+}
+
+peers_cleanup() {
+  local rc=$?
+  local pid
+  for pid in "${PEER_PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null
+  done
+  for pid in "${PEER_PIDS[@]}"; do
+    wait "$pid" 2>/dev/null
+  done
+  if [ -n "$PEERS_DIR" ] && [ -z "${DNSD_KEEP_TMP:-}" ]; then rm -rf "$PEERS_DIR"; fi
+  exit $rc
+}
+
+peers_init() {
+  PEERS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dnsd-peers.XXXXXX")
+  trap peers_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+random_port() { echo $(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 )); }
+
+# True if something on 127.0.0.1:$1 answers DNS over UDP or accepts TCP.
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+  dig @127.0.0.1 -p "$1" +time=1 +tries=1 . SOA >/dev/null 2>&1
+}
+
+# answers PORT NAME TYPE: true once the server on PORT gives any NOERROR answer for NAME/TYPE.
+answers() {
+  dig @127.0.0.1 -p "$1" +time=1 +tries=1 "$2" "$3" 2>/dev/null | grep -q 'status: NOERROR'
+}
+
+wait_until_answers() {  # PID PORT NAME TYPE
+  local i
+  for i in $(seq 1 100); do
+    kill -0 "$1" 2>/dev/null || return 1
+    answers "$2" "$3" "$4" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# start_knot [UDP_WORKERS] [TCP_WORKERS] -> sets KNOT_PORT, KNOT_PID
+start_knot() {
+  local udp_workers=${1:-1} tcp_workers=${2:-1} knotd dir attempt
+  knotd=$(find_program knotd) || { say "SKIP: knotd not installed"; exit 77; }
+  dir="$PEERS_DIR/knot"
+  mkdir -p "$dir/run" "$dir/storage" "$dir/zones"
+  cp "$DNSD_ZONE_DIR"/*.zone "$dir/zones/"
+  for attempt in 1 2 3 4 5; do
+    KNOT_PORT=$(random_port)
+    port_in_use "$KNOT_PORT" && continue
+    cat > "$dir/knot.conf" <<CONF
+server:
+    rundir: "$dir/run"
+    pidfile: "$dir/run/knot.pid"
+    listen: 127.0.0.1@$KNOT_PORT
+    udp-max-payload: 1232
+    udp-workers: $udp_workers
+    tcp-workers: $tcp_workers
+    background-workers: 1
+database:
+    storage: "$dir/storage"
+control:
+    listen: "$dir/run/knot.sock"
+log:
+  - target: stderr
+    any: warning
+template:
+  - id: default
+    storage: "$dir/zones"
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+zone:
+  - domain: svc.cluster.local.
+    file: svc.cluster.local.zone
+CONF
+    "$knotd" -c "$dir/knot.conf" 2>"$dir/knot.stderr" &
+    KNOT_PID=$!
+    PEER_PIDS+=("$KNOT_PID")
+    if wait_until_answers "$KNOT_PID" "$KNOT_PORT" svc1.ns1-default.svc.cluster.local A; then
+      say "knotd (pid $KNOT_PID) serving on 127.0.0.1:$KNOT_PORT"
+      return 0
+    fi
+    kill -KILL "$KNOT_PID" 2>/dev/null; wait "$KNOT_PID" 2>/dev/null
+  done
+  cat "$dir/knot.stderr" >&2
+  die "knotd did not start"
+}
+
+# start_dnsd BINARY COREFILE_BODY_AFTER_PORT [extra args...] -> sets DNSD_PORT, DNSD_PID, DNSD_STDERR
+# The Corefile is ".:PORT {" + body + "}"; body defaults to forwarding to knot.
+start_dnsd() {
+  local bin=$1 body=${2:-"forward . 127.0.0.1:$KNOT_PORT"} attempt
+  shift 2 || shift $#
+  [ -x "$bin" ] || die "dnsd binary not found at $bin (build the dnsd target first)"
+  mkdir -p "$PEERS_DIR/dnsd"
+  DNSD_STDERR="$PEERS_DIR/dnsd/stderr"
+  for attempt in 1 2 3; do
+    DNSD_PORT=$(random_port)
+    port_in_use "$DNSD_PORT" && continue
+    printf '.:%s {\n    %s\n}\n' "$DNSD_PORT" "$body" > "$PEERS_DIR/dnsd/Corefile"
+    "$bin" -conf "$PEERS_DIR/dnsd/Corefile" "$@" 2>"$DNSD_STDERR" >"$PEERS_DIR/dnsd/stdout" &
+    DNSD_PID=$!
+    PEER_PIDS+=("$DNSD_PID")
+    if wait_until_answers "$DNSD_PID" "$DNSD_PORT" svc1.ns1-default.svc.cluster.local A; then
+      say "dnsd (pid $DNSD_PID) serving on 127.0.0.1:$DNSD_PORT"
+      return 0
+    fi
+    kill -KILL "$DNSD_PID" 2>/dev/null; wait "$DNSD_PID" 2>/dev/null
+  done
+  cat "$DNSD_STDERR" >&2
+  die "dnsd did not start (Corefile: $(cat "$PEERS_DIR/dnsd/Corefile"))"
+}
+
+# stop_gracefully PID NAME: SIGTERM, and the exit status must be 0.
+stop_gracefully() {
+  local rc
+  kill -TERM "$1"
+  wait "$1"; rc=$?
+  [ "$rc" -eq 0 ] || die "$2 exited with status $rc after SIGTERM"
+}
