@@ -33,7 +33,7 @@ std::string VersionText() {
 std::string PluginsText() {
   std::string text = "Server types:\n  dns\n\nCaddyfile loaders:\n  flag\n  default\n\nOther plugins:\n";
   for (const dnsd::plugins::Plugin& plugin : dnsd::plugins::AllPlugins()) {
-    if (plugin.setup) text += "  dns." + std::string(plugin.name) + "\n";
+    if (plugin.implemented()) text += "  dns." + std::string(plugin.name) + "\n";
   }
   return text;
 }

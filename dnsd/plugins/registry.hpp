@@ -19,11 +19,17 @@ struct SetupContext {
 
 using SetupResult = config::Parsed<std::unique_ptr<pipeline::HandlerFactory>>;
 using SetupFunction = SetupResult (*)(const config::Directive& directive, const SetupContext& ctx);
+// For plugins whose directives in one server block form a single instance (CoreDNS `rewrite`: all
+// its lines are one rule list, evaluated in order): called once with every directive, in order.
+using SetupAllFunction = SetupResult (*)(std::span<const config::Directive* const> directives,
+                                         const SetupContext& ctx);
 
 struct Plugin {
   std::string_view name;
-  SetupFunction setup;  // nullptr: known to CoreDNS but not (yet) implemented by dnsd
+  SetupFunction setup;  // nullptr (and no setup_all): known to CoreDNS, not implemented by dnsd
   bool once_per_block;  // a second directive in the same server block is an error
+  SetupAllFunction setup_all = nullptr;
+  bool implemented() const { return setup != nullptr || setup_all != nullptr; }
 };
 
 // CoreDNS's plugin.cfg order (execution order), dnsd's implemented plugins marked by `setup`.

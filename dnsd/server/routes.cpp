@@ -22,8 +22,8 @@ config::Parsed<std::shared_ptr<Chain>> BuildChain(const config::ServerBlock& blo
                                                   const plugins::SetupContext& ctx) {
   struct Entry {
     std::size_t rank;
-    std::string name;
-    std::shared_ptr<pipeline::HandlerFactory> factory;
+    const plugins::Plugin* plugin;
+    std::vector<const config::Directive*> directives;
   };
   std::vector<Entry> entries;
   for (const config::Directive& directive : block.directives) {
@@ -32,26 +32,34 @@ config::Parsed<std::shared_ptr<Chain>> BuildChain(const config::ServerBlock& blo
     if (plugin == nullptr) {
       return {std::nullopt, ErrorAt(directive.name, "unknown plugin \"" + name + "\"")};
     }
-    if (plugin->setup == nullptr) {
+    if (!plugin->implemented()) {
       return {std::nullopt,
               ErrorAt(directive.name, "plugin \"" + name + "\" is not supported by dnsd yet")};
     }
-    if (plugin->once_per_block &&
-        std::any_of(entries.begin(), entries.end(), [&](const Entry& e) { return e.name == name; })) {
+    auto same = std::find_if(entries.begin(), entries.end(),
+                             [&](const Entry& e) { return e.plugin == plugin; });
+    if (same != entries.end() && plugin->once_per_block) {
       return {std::nullopt,
               ErrorAt(directive.name, "plugin \"" + name + "\" given twice in one server block")};
     }
-    plugins::SetupResult made = plugin->setup(directive, ctx);
-    if (!made.ok()) return {std::nullopt, made.error};
-    entries.push_back({PluginRank(name), name, std::move(*made.value)});
+    if (same != entries.end() && plugin->setup_all) {
+      same->directives.push_back(&directive);
+    } else {
+      entries.push_back({PluginRank(name), plugin, {&directive}});
+    }
   }
   // CoreDNS runs plugins in plugin.cfg order, whatever order the Corefile lists them in.
   std::stable_sort(entries.begin(), entries.end(),
                    [](const Entry& a, const Entry& b) { return a.rank < b.rank; });
   auto chain = std::make_shared<Chain>();
-  for (Entry& entry : entries) {
-    chain->plugin_names.push_back(entry.name);
-    chain->factories.push_back(std::move(entry.factory));
+  for (const Entry& entry : entries) {
+    // Only setup_all plugins gather several directives into one entry.
+    plugins::SetupResult made = entry.plugin->setup_all
+                                    ? entry.plugin->setup_all(entry.directives, ctx)
+                                    : entry.plugin->setup(*entry.directives.front(), ctx);
+    if (!made.ok()) return {std::nullopt, made.error};
+    chain->plugin_names.emplace_back(entry.plugin->name);
+    chain->factories.push_back(std::move(*made.value));
   }
   return {std::move(chain), {}};
 }
