@@ -35,11 +35,7 @@ done
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 . "$REPO/tests/shell/lib.sh"
 for tool in dnsperf dig; do command -v $tool >/dev/null || die "$tool not installed"; done
-if [ -z "$DNSD_BIN" ]; then
-  for candidate in "$REPO"/build/bin/dnsd "$REPO"/build*/bin/dnsd; do
-    [ -x "$candidate" ] && { DNSD_BIN=$candidate; break; }
-  done
-fi
+[ -n "$DNSD_BIN" ] || DNSD_BIN=$(find_dnsd_binary "$REPO")
 
 # Command prefixes for pinning (arrays, not functions: a backgrounded function would make $! the
 # pid of a subshell instead of the server's).
@@ -47,10 +43,6 @@ SERVER_PIN=() CLIENT_PIN=()
 [ -n "$PIN_SERVER" ] && SERVER_PIN=(taskset -c "$PIN_SERVER")
 [ -n "$PIN_CLIENT" ] && CLIENT_PIN=(taskset -c "$PIN_CLIENT")
 
-TICKS=$(getconf CLK_TCK)
-cpu_seconds() {  # utime+stime of PID (all its threads), in seconds
-  awk -v t="$TICKS" '{ sub(/^.*\) /, ""); printf "%.3f\n", ($12 + $13) / t }' "/proc/$1/stat"
-}
 
 peers_init
 # Knot gets the same thread budget as the servers under test, so the upstream is not the bottleneck

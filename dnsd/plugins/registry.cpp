@@ -3,6 +3,7 @@
 #include <array>
 
 #include "dnsd/plugins/forward/setup.hpp"
+#include "dnsd/plugins/rewrite/setup.hpp"
 
 namespace dnsd::plugins {
 namespace {
@@ -23,7 +24,7 @@ constexpr std::array kPlugins = {
     Plugin{"dns64", nullptr, true},      Plugin{"acl", nullptr, true},
     Plugin{"any", nullptr, true},        Plugin{"chaos", nullptr, true},
     Plugin{"loadbalance", nullptr, true}, Plugin{"tsig", nullptr, true},
-    Plugin{"cache", nullptr, true},      Plugin{"rewrite", nullptr, false},
+    Plugin{"cache", nullptr, true},      Plugin{"rewrite", nullptr, false, &rewrite::SetupAll},
     Plugin{"header", nullptr, false},    Plugin{"dnssec", nullptr, true},
     Plugin{"autopath", nullptr, true},   Plugin{"minimal", nullptr, true},
     Plugin{"template", nullptr, false},  Plugin{"transfer", nullptr, true},

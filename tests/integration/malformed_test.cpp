@@ -131,6 +131,11 @@ TEST_F(MalformedBurst, ThousandsOfGarbageDatagramsDoNotStopTheDaemon) {
     junk[2] &= 0x7f;  // QR=0 so it is treated as a query and parsed
     SendRawUdp(target(), junk, 0ms);
   }
+  // A flood can overflow the socket's receive buffer, and a datagram lost there is plain UDP: like
+  // a stub resolver, try again (3 tries) before calling the daemon dead.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (Query(target(), zone::kService, LDNS_RR_TYPE_A).has_value()) break;
+  }
   ExpectStillAnswers();
 }
 

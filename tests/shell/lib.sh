@@ -140,3 +140,16 @@ stop_gracefully() {
   wait "$1"; rc=$?
   [ "$rc" -eq 0 ] || die "$2 exited with status $rc after SIGTERM"
 }
+
+# find_dnsd_binary REPO: prints the first built dnsd (build/ first, then any build*/), or nothing.
+find_dnsd_binary() {
+  local candidate
+  for candidate in "$1"/build/bin/dnsd "$1"/build*/bin/dnsd; do
+    [ -x "$candidate" ] && { echo "$candidate"; return; }
+  done
+}
+
+# cpu_seconds PID: user + system CPU seconds of PID, all its threads (from /proc/PID/stat).
+cpu_seconds() {
+  awk -v t="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f\n", ($12 + $13) / t }' "/proc/$1/stat"
+}

@@ -1,0 +1,74 @@
+// rewrite's factory: the compiled rules shared by all workers, and the reloader that polls the
+// YAML rule files named by `dnsd_rules` lines and swaps in a new RuleSet when they change.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "dnsd/pipeline/handler.hpp"
+#include "dnsd/plugins/rewrite/published_rules.hpp"
+#include "dnsd/plugins/rewrite/rule_sources.hpp"
+
+namespace dnsd::plugins::rewrite {
+
+// Polls file stamps on a worker's io_context (a stat per file per interval); a change is parsed and
+// compiled on a thread of its own, off the query path, then published. A bad file keeps the old
+// rules and logs why.
+class Reloader : public std::enable_shared_from_this<Reloader> {
+ public:
+  Reloader(boost::asio::io_context& io, RuleSources sources, std::vector<FileStamp> stamps,
+           std::shared_ptr<PublishedRules> published);
+  ~Reloader();
+  void Start();
+  void Stop();
+  std::uint64_t reloads() const { return reloads_.load(); }
+  std::uint64_t failures() const { return failures_.load(); }
+
+ private:
+  void Arm();
+  void Poll();
+  void Rebuild();  // on the compile thread
+
+  boost::asio::io_context& io_;
+  // Owned by its pending wait (so it dies with the io_context, never after it); weak here for Stop.
+  std::weak_ptr<boost::asio::steady_timer> timer_;
+  RuleSources sources_;
+  std::vector<std::string> paths_;
+  std::vector<FileStamp> stamps_;   // of the version last tried (good or bad), io thread only
+  std::shared_ptr<PublishedRules> published_;
+  std::chrono::nanoseconds interval_;
+  std::thread compile_;
+  std::atomic<bool> compiling_{false};
+  std::atomic<bool> stopped_{false};
+  std::atomic<std::uint64_t> reloads_{0}, failures_{0};
+};
+
+class RewriteFactory : public pipeline::HandlerFactory {
+ public:
+  RewriteFactory(RuleSources sources, std::shared_ptr<const rules::RuleSet> initial,
+                 std::vector<FileStamp> stamps);
+  ~RewriteFactory() override;
+
+  std::unique_ptr<pipeline::Handler> CreateHandler(pipeline::WorkerContext& worker) override;
+  void Start(boost::asio::io_context& io) override;
+  void Stop() override;
+
+  const PublishedRules& published() const { return *published_; }
+
+ private:
+  RuleSources sources_;
+  std::vector<FileStamp> stamps_;
+  std::shared_ptr<PublishedRules> published_;
+  std::shared_ptr<Reloader> reloader_;
+};
+
+// Log line on stderr in the daemon's format ("[ERROR] ..."); the server's logger is not a
+// dependency of the plugins library.
+void LogLine(std::string_view level, std::string_view message);
+
+}  // namespace dnsd::plugins::rewrite

@@ -1,0 +1,28 @@
+#include "dnsd/plugins/rewrite/setup.hpp"
+
+#include "dnsd/plugins/rewrite/factory.hpp"
+#include "dnsd/plugins/rewrite/rule_sources.hpp"
+
+namespace dnsd::plugins::rewrite {
+
+SetupResult SetupAll(std::span<const config::Directive* const> directives, const SetupContext& /*ctx*/) {
+  SetupResult result;
+  auto sources = ParseDirectives(directives);
+  if (!sources.ok()) {
+    result.error = sources.error;
+    return result;
+  }
+  std::vector<FileStamp> stamps;
+  rules::RuleSet::Compiled compiled = Assemble(*sources.value, &stamps);
+  if (!compiled.ok()) {
+    // Rule errors already carry "file:line:column"; keep them as the config error's position.
+    const rules::RuleError& error = compiled.error;
+    result.error = config::ConfigError{{error.pos.file, error.pos.line, error.pos.column}, error.message};
+    return result;
+  }
+  result.value = std::make_unique<RewriteFactory>(std::move(*sources.value), std::move(compiled.rule_set),
+                                                  std::move(stamps));
+  return result;
+}
+
+}  // namespace dnsd::plugins::rewrite

@@ -1,0 +1,41 @@
+// Internal: copying one resource record from a received message into a MessageWriter, with every
+// name decompressed (the output's offsets differ from the input's, so no pointer may be copied),
+// owner names and RDATA targets optionally mapped, and the TTL optionally clamped.
+//
+// RDATA of the types whose names may be compressed (RFC 3597 section 4, plus the later types
+// implementations are known to compress) is decoded by layout; every other type, unknown ones
+// included, is copied verbatim, which RFC 3597 makes safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "reverter_names.hpp"
+#include "rewriter_writer.hpp"
+
+namespace dnsd::rules::detail {
+
+// The TTL rules that apply, in application order (each clamps into [min, max]).
+struct TtlClamp {
+  std::uint32_t min = 0, max = 0;
+};
+
+struct RecordMapping {
+  const NamePlan* names = nullptr;                 // null: names are copied as they are
+  std::span<const std::uint8_t> client_qname;      // wire, client's case (see NamePlan::Map)
+  std::span<const TtlClamp> ttl;                   // empty: TTLs unchanged
+};
+
+enum class CopyStatus : std::uint8_t {
+  kOk,
+  kOpt,        // the record is an OPT: nothing written, the caller handles it (`*end` is set)
+  kMalformed,  // the record runs past the message, a bad name, RDATA that does not fit its type
+  kUnmappable  // a mapped name is not a legal domain name
+};
+
+// Copies the record at `offset` in `message`. `*end` receives the offset after it.
+CopyStatus CopyRecord(std::span<const std::uint8_t> message, std::size_t offset,
+                      const RecordMapping& mapping, MessageWriter& w, std::size_t* end);
+
+}  // namespace dnsd::rules::detail
