@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "dnsd/plugins/cache/setup.hpp"
 #include "dnsd/plugins/forward/setup.hpp"
 #include "dnsd/plugins/rewrite/setup.hpp"
 
@@ -24,7 +25,7 @@ constexpr std::array kPlugins = {
     Plugin{"dns64", nullptr, true},      Plugin{"acl", nullptr, true},
     Plugin{"any", nullptr, true},        Plugin{"chaos", nullptr, true},
     Plugin{"loadbalance", nullptr, true}, Plugin{"tsig", nullptr, true},
-    Plugin{"cache", nullptr, true},      Plugin{"rewrite", nullptr, false, &rewrite::SetupAll},
+    Plugin{"cache", &cache::Setup, true},      Plugin{"rewrite", nullptr, false, &rewrite::SetupAll},
     Plugin{"header", nullptr, false},    Plugin{"dnssec", nullptr, true},
     Plugin{"autopath", nullptr, true},   Plugin{"minimal", nullptr, true},
     Plugin{"template", nullptr, false},  Plugin{"transfer", nullptr, true},

@@ -1,9 +1,5 @@
 // The reverter and the upstream query builder run once per forwarded query: they must not touch
 // the heap. Counted by replacing the global operator new for this test binary.
-//
-// GCC 12 flags malloc/free inside a replaced operator new/delete pair as mismatched once it
-// inlines them into library code; the pair is matched by construction.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -14,17 +10,9 @@
 
 #include "support.hpp"
 
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
+#include "../../support/counting_operator_new.hpp"
 
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+using dnsd::testing::g_allocations;
 
 namespace dnsd::rules::testing {
 namespace {

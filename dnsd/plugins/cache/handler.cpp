@@ -1,0 +1,218 @@
+#include "dnsd/plugins/cache/handler.hpp"
+
+#include <algorithm>
+
+namespace dnsd::plugins::cache {
+namespace {
+
+constexpr std::size_t kMaxMessage = 65535;
+constexpr std::size_t kPoolLimit = 4096;  // beyond this a burst's transactions are freed
+
+std::uint32_t Clamp(std::uint32_t ttl, Seconds min, Seconds max) {  // CoreDNS computeTTL
+  std::int64_t value = ttl;
+  if (value < min.count()) value = min.count();
+  if (value > max.count()) value = max.count();
+  return static_cast<std::uint32_t>(value);
+}
+
+template <typename T>
+T* Acquire(std::vector<std::unique_ptr<T>>& pool, CacheHandler& owner) {
+  if (pool.empty()) return new T(owner);
+  T* tx = pool.back().release();
+  pool.pop_back();
+  return tx;
+}
+
+template <typename T>
+void Release(std::vector<std::unique_ptr<T>>& pool, T* tx) {
+  if (pool.size() < kPoolLimit) pool.emplace_back(tx);
+  else delete tx;
+}
+
+}  // namespace
+
+void CachingTransaction::Load(pipeline::Transaction& client, const CacheKey& key, bool verify_stale) {
+  client_ = &client;
+  key_ = key;
+  verify_stale_ = verify_stale;
+  query_ = client.Query();
+  view_ = client.View();
+  transport_ = client.transport();
+  client_address_ = client.ClientAddress();
+  client_port_ = client.ClientPort();
+  server_address_ = client.ServerAddress();
+  server_port_ = client.ServerPort();
+}
+
+void CachingTransaction::Respond(std::span<const std::uint8_t> response) {
+  owner_.OnAnswer(*this, response);
+}
+
+void RefreshTransaction::Load(const pipeline::Transaction& client, const CacheKey& key) {
+  key_ = key;
+  auto query = client.Query();
+  bytes_.assign(query.begin(), query.end());
+  query_ = bytes_;
+  wire::ParseMessage(query_, view_);  // parsed before as the client's query: cannot fail
+  // The client's transport: over UDP, forward retries a truncated answer over TCP itself.
+  transport_ = client.transport();
+  client_address_ = client.ClientAddress();
+  client_port_ = client.ClientPort();
+  server_address_ = client.ServerAddress();
+  server_port_ = client.ServerPort();
+}
+
+void RefreshTransaction::Respond(std::span<const std::uint8_t> response) {
+  owner_.OnRefreshAnswer(*this, response);
+}
+
+CacheHandler::CacheHandler(std::shared_ptr<const CompiledOptions> options,
+                           std::shared_ptr<CacheStore> store, std::shared_ptr<const Clock> clock)
+    : options_(std::move(options)), store_(std::move(store)), clock_(std::move(clock)),
+      hit_buffer_(kMaxMessage + kBareOptSize), stored_buffer_(kMaxMessage + kBareOptSize),
+      hit_offsets_(kMaxRecords), stored_offsets_(kMaxRecords) {}
+
+CacheHandler::~CacheHandler() = default;
+
+bool CacheHandler::QueryCacheable(const wire::MessageView& view) const {
+  if (view.header.opcode() != wire::Opcode::kQuery) return false;
+  if (view.qtype == wire::type::kAXFR || view.qtype == wire::type::kIXFR) return false;
+  return options_->InZones(view.qname);
+}
+
+void CacheHandler::RespondFromEntry(pipeline::Transaction& tx, const LookupResult& hit,
+                                    std::uint32_t ttl) {
+  ReplyPatch patch;
+  patch.client_query = tx.Query();
+  patch.client_view = &tx.View();
+  patch.ttl_offsets = {hit_offsets_.data(), hit.ttl_count};
+  patch.ttl = ttl;
+  patch.keep_ttl = options_->options.keep_ttl;
+  patch.from_cache = true;
+  const std::size_t length = PatchReply(hit_buffer_, hit.length, patch);
+  tx.Respond({hit_buffer_.data(), length});
+}
+
+RefreshTransaction* CacheHandler::PrepareRefresh(const pipeline::Transaction& tx, const CacheKey& key) {
+  RefreshTransaction* refresh = Acquire(free_refresh_, *this);
+  refresh->Load(tx, key);
+  ++stats_.refreshes;
+  return refresh;
+}
+
+void CacheHandler::Serve(pipeline::Transaction& tx) {
+  const wire::MessageView& view = tx.View();
+  if (!QueryCacheable(view)) {
+    ++stats_.passed;
+    return Next(tx);
+  }
+  MakeKey(view, key_);
+  const LookupResult hit =
+      store_->Lookup(key_, clock_->NowNanos(), LookupMode::kServe, hit_buffer_, hit_offsets_);
+  const bool verify = options_->options.stale_mode == StaleMode::kVerify;
+  if (hit.status == LookupStatus::kFresh || (hit.status == LookupStatus::kStale && !verify)) {
+    // The refresh copies the query now: after Respond the client's transaction is gone.
+    RefreshTransaction* refresh = hit.start_refresh ? PrepareRefresh(tx, key_) : nullptr;
+    if (hit.status == LookupStatus::kFresh) {
+      ++stats_.hits;
+      RespondFromEntry(tx, hit, static_cast<std::uint32_t>(hit.remaining));
+    } else {
+      ++stats_.stale_hits;
+      RespondFromEntry(tx, hit, 0);  // CoreDNS answers stale entries with TTL 0
+    }
+    if (refresh) Next(*refresh);
+    return;
+  }
+  ++stats_.misses;
+  CachingTransaction* caching = Acquire(free_caching_, *this);
+  caching->Load(tx, key_, hit.status == LookupStatus::kStale);
+  Next(*caching);
+}
+
+CacheHandler::StoredAnswer CacheHandler::Store(const CacheKey& key, const wire::MessageView& query,
+                                               std::span<const std::uint8_t> response, bool refresh) {
+  StoredAnswer stored;
+  const Analysis analysis = Analyse(response, query, stored_offsets_);
+  if (!analysis.cacheable) return stored;
+  const Options& options = options_->options;
+  Kind kind = Kind::kSuccess;
+  std::uint32_t ttl = 0;
+  switch (analysis.type) {
+    case AnswerType::kNoError:
+    case AnswerType::kDelegation:
+      ttl = Clamp(analysis.minimal_ttl, options.success.min_ttl, options.success.max_ttl);
+      break;
+    case AnswerType::kNoData:
+    case AnswerType::kNameError:
+      kind = Kind::kDenial;
+      ttl = Clamp(analysis.minimal_ttl, options.denial.min_ttl, options.denial.max_ttl);
+      break;
+    case AnswerType::kServerError:
+      // A refresh never replaces an entry with a failure (RFC 8767 4).
+      if (refresh) return stored;
+      kind = Kind::kDenial;
+      ttl = static_cast<std::uint32_t>(std::chrono::duration_cast<Seconds>(options.servfail_ttl).count());
+      break;
+    case AnswerType::kOther:
+      return stored;
+  }
+  if (ttl == 0 || options_->Disabled(static_cast<int>(kind), query.qname)) return stored;
+  const std::size_t length = BuildStoredForm(response, analysis, stored_buffer_);
+  if (length == 0) return stored;
+  InsertRequest request;
+  request.key = &key;
+  request.kind = kind;
+  request.message = {stored_buffer_.data(), length};
+  request.ttl_offsets = {stored_offsets_.data(), analysis.ttl_count};
+  request.ttl = ttl;
+  request.now = clock_->NowNanos();
+  store_->Insert(request);
+  ++stats_.stored;
+  stored.length = length;
+  stored.ttl_count = analysis.ttl_count;
+  stored.ttl = ttl;
+  return stored;
+}
+
+void CacheHandler::OnAnswer(CachingTransaction& caching, std::span<const std::uint8_t> response) {
+  pipeline::Transaction* client = caching.client_;
+  if (caching.verify_stale_) {
+    // serve_stale verify: only NOERROR and NXDOMAIN count as refreshed (RFC 8767 4, as CoreDNS).
+    wire::MessageView head;
+    const bool refreshed = wire::ParseHead(response, head) == wire::WireError::kOk &&
+                           (head.header.rcode() == 0 || head.header.rcode() == 3);
+    if (!refreshed) {
+      const LookupResult stale = store_->Lookup(caching.key_, clock_->NowNanos(),
+                                                LookupMode::kStaleFallback, hit_buffer_, hit_offsets_);
+      if (stale.status != LookupStatus::kMiss) {
+        Release(free_caching_, &caching);
+        ++stats_.stale_hits;
+        return RespondFromEntry(*client, stale, static_cast<std::uint32_t>(std::max<std::int64_t>(stale.remaining, 0)));
+      }
+    }
+  }
+  const StoredAnswer stored = Store(caching.key_, client->View(), response, false);
+  Release(free_caching_, &caching);  // nothing below touches it
+  if (stored.length == 0) {
+    ++stats_.not_stored;
+    return client->Respond(response);
+  }
+  // The client gets what a hit would give it now: the capped TTL on every record (CoreDNS), the
+  // OPT record rebuilt for its EDNS.
+  ReplyPatch patch;
+  patch.client_query = client->Query();
+  patch.client_view = &client->View();
+  patch.ttl_offsets = {stored_offsets_.data(), stored.ttl_count};
+  patch.ttl = stored.ttl;
+  patch.keep_ttl = options_->options.keep_ttl;
+  const std::size_t length = PatchReply(stored_buffer_, stored.length, patch);
+  client->Respond({stored_buffer_.data(), length});
+}
+
+void CacheHandler::OnRefreshAnswer(RefreshTransaction& refresh, std::span<const std::uint8_t> response) {
+  const StoredAnswer stored = Store(refresh.key_, refresh.View(), response, true);
+  if (stored.length == 0) store_->EndRefresh(refresh.key_);
+  Release(free_refresh_, &refresh);
+}
+
+}  // namespace dnsd::plugins::cache

@@ -1,0 +1,103 @@
+// cache's per-worker handler: answers hits from the shared CacheStore (copy, patch, respond; no
+// allocation), sends misses down the chain as a pooled CachingTransaction whose Respond() stores
+// the answer, and sends prefetches and stale refreshes as RefreshTransactions that answer no client.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "dnsd/pipeline/handler.hpp"
+#include "dnsd/plugins/cache/answer.hpp"
+#include "dnsd/plugins/cache/clock.hpp"
+#include "dnsd/plugins/cache/compiled_options.hpp"
+#include "dnsd/plugins/cache/key.hpp"
+#include "dnsd/plugins/cache/store.hpp"
+
+namespace dnsd::plugins::cache {
+
+class CacheHandler;
+
+// Per-worker counters, for tests and (later) metrics.
+struct CacheStats {
+  std::uint64_t hits = 0;         // answered from a fresh entry
+  std::uint64_t stale_hits = 0;   // answered from an expired entry (serve_stale)
+  std::uint64_t misses = 0;       // sent down the chain
+  std::uint64_t passed = 0;       // not cacheable as a query (zone, opcode, AXFR/IXFR)
+  std::uint64_t stored = 0;       // answers inserted (misses and refreshes)
+  std::uint64_t not_stored = 0;   // answers passed through uncached (TC, REFUSED, disabled, ...)
+  std::uint64_t refreshes = 0;    // prefetches and stale refreshes sent
+};
+
+// A missed query on its way down the chain; the client's query is presented as is.
+class CachingTransaction final : public pipeline::Transaction {
+ public:
+  explicit CachingTransaction(CacheHandler& owner) : owner_(owner) {}
+  void Load(pipeline::Transaction& client, const CacheKey& key, bool verify_stale);
+  void Respond(std::span<const std::uint8_t> response) override;
+
+ private:
+  friend class CacheHandler;
+  CacheHandler& owner_;
+  pipeline::Transaction* client_ = nullptr;
+  CacheKey key_;
+  bool verify_stale_ = false;  // serve_stale verify: a failed answer falls back to the stale entry
+};
+
+// A background refresh (prefetch, serve_stale immediate): a copy of the client's query, no client.
+class RefreshTransaction final : public pipeline::Transaction {
+ public:
+  explicit RefreshTransaction(CacheHandler& owner) : owner_(owner) {}
+  void Load(const pipeline::Transaction& client, const CacheKey& key);
+  void Respond(std::span<const std::uint8_t> response) override;
+
+ private:
+  friend class CacheHandler;
+  CacheHandler& owner_;
+  std::vector<std::uint8_t> bytes_;
+  CacheKey key_;
+};
+
+class CacheHandler : public pipeline::Handler {
+ public:
+  CacheHandler(std::shared_ptr<const CompiledOptions> options, std::shared_ptr<CacheStore> store,
+               std::shared_ptr<const Clock> clock);
+  ~CacheHandler() override;
+
+  void Serve(pipeline::Transaction& tx) override;
+  const CacheStats& Stats() const { return stats_; }
+
+ private:
+  friend class CachingTransaction;
+  friend class RefreshTransaction;
+
+  struct StoredAnswer {
+    std::size_t length = 0;  // 0: not stored
+    std::uint16_t ttl_count = 0;
+    std::uint32_t ttl = 0;
+  };
+
+  bool QueryCacheable(const wire::MessageView& view) const;
+  void RespondFromEntry(pipeline::Transaction& tx, const LookupResult& hit, std::uint32_t ttl);
+  void OnAnswer(CachingTransaction& caching, std::span<const std::uint8_t> response);
+  void OnRefreshAnswer(RefreshTransaction& refresh, std::span<const std::uint8_t> response);
+  // Analyses and stores `response` (the stored form stays in stored_buffer_).
+  StoredAnswer Store(const CacheKey& key, const wire::MessageView& query,
+                     std::span<const std::uint8_t> response, bool refresh);
+  RefreshTransaction* PrepareRefresh(const pipeline::Transaction& tx, const CacheKey& key);
+  void PassOn(pipeline::Transaction& tx) { Next(tx); }
+
+  std::shared_ptr<const CompiledOptions> options_;
+  std::shared_ptr<CacheStore> store_;
+  std::shared_ptr<const Clock> clock_;
+  CacheKey key_;
+  // Shared by all in-flight queries of this worker: the server copies a response before Respond
+  // returns, so one buffer per use is enough.
+  std::vector<std::uint8_t> hit_buffer_, stored_buffer_;
+  std::vector<std::uint16_t> hit_offsets_, stored_offsets_;
+  std::vector<std::unique_ptr<CachingTransaction>> free_caching_;
+  std::vector<std::unique_ptr<RefreshTransaction>> free_refresh_;
+  CacheStats stats_;
+};
+
+}  // namespace dnsd::plugins::cache
