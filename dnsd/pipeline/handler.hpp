@@ -44,6 +44,9 @@ class HandlerFactory {
   // io_context chosen by the server. Called once after every factory of the config is built.
   virtual void Start(boost::asio::io_context& /*io*/) {}
   virtual void Stop() {}
+  // For the `ready` plugin: false until the plugin can serve (e.g. forward before any upstream
+  // is known healthy). Called from any thread.
+  virtual bool Ready() const { return true; }
 };
 
 }  // namespace dnsd::pipeline
