@@ -38,6 +38,18 @@ class Transaction {
   void RespondError(wire::Rcode rcode);
 
  protected:
+  // For wrappers that observe or store the answer of a client's query (cache, log, prometheus...):
+  // take over its bytes, view, transport and addresses. The bytes stay the client's.
+  void CopyRequestFrom(const Transaction& client) {
+    query_ = client.query_;
+    view_ = client.view_;
+    transport_ = client.transport_;
+    client_address_ = client.client_address_;
+    client_port_ = client.client_port_;
+    server_address_ = client.server_address_;
+    server_port_ = client.server_port_;
+  }
+
   std::span<const std::uint8_t> query_;
   wire::MessageView view_;
   Transport transport_ = Transport::kUdp;

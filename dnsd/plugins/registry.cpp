@@ -3,7 +3,12 @@
 #include <array>
 
 #include "dnsd/plugins/cache/setup.hpp"
+#include "dnsd/plugins/errors/setup.hpp"
 #include "dnsd/plugins/forward/setup.hpp"
+#include "dnsd/plugins/health/setup.hpp"
+#include "dnsd/plugins/ready/setup.hpp"
+#include "dnsd/plugins/log/setup.hpp"
+#include "dnsd/plugins/prometheus/setup.hpp"
 #include "dnsd/plugins/rewrite/setup.hpp"
 
 namespace dnsd::plugins {
@@ -18,9 +23,10 @@ constexpr std::array kPlugins = {
     Plugin{"nsid", nullptr, true},       Plugin{"bufsize", nullptr, true},
     Plugin{"root", nullptr, true},       Plugin{"bind", nullptr, true},
     Plugin{"debug", nullptr, true},      Plugin{"trace", nullptr, true},
-    Plugin{"ready", nullptr, true},      Plugin{"health", nullptr, true},
-    Plugin{"pprof", nullptr, true},      Plugin{"prometheus", nullptr, true},
-    Plugin{"errors", nullptr, true},     Plugin{"log", nullptr, true},
+    Plugin{"ready", &ready::Setup, true}, Plugin{"health", &health::Setup, true},
+    Plugin{"pprof", nullptr, true},      Plugin{"prometheus", &prometheus::Setup, true},
+    Plugin{"errors", &errors::Setup, true},
+    Plugin{"log", nullptr, false, &log::SetupAll},
     Plugin{"dnstap", nullptr, true},     Plugin{"local", nullptr, true},
     Plugin{"dns64", nullptr, true},      Plugin{"acl", nullptr, true},
     Plugin{"any", nullptr, true},        Plugin{"chaos", nullptr, true},

@@ -6,6 +6,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <thread>
+
+#include "dnsd/plugins/health/lameduck.hpp"
+#include "dnsd/plugins/ready/factory.hpp"
 
 namespace dnsd::server {
 
@@ -30,8 +34,10 @@ std::string Server::Start() {
     std::string error = worker->Listen();
     if (!error.empty()) return error;
   }
-  // Shared background work (health checks) runs on the first worker's loop.
+  // Shared background work (health checks) runs on the first worker's loop. `ready` first learns
+  // which plugins of its server block it waits for.
   for (const auto& chain : routes_->chains) {
+    plugins::ready::WatchChain(chain->plugin_names, chain->factories);
     for (const auto& factory : chain->factories) factory->Start(workers_.front()->io());
   }
   started_factories_ = true;
@@ -46,6 +52,10 @@ void Server::RunUntilSignal() {
   boost::asio::signal_set signals(signals_io, SIGTERM, SIGINT);
   signals.async_wait([](const boost::system::error_code&, int) {});
   signals_io.run();
+  // Lameduck (`health { lameduck D }`): /health and /ready say 503 while DNS is still answered
+  // for D, so load balancers drain this instance before it stops.
+  auto lameduck = plugins::health::lameduck::Begin();
+  if (lameduck.count() > 0) std::this_thread::sleep_for(lameduck);
   Stop();
 }
 

@@ -35,13 +35,7 @@ void CachingTransaction::Load(pipeline::Transaction& client, const CacheKey& key
   client_ = &client;
   key_ = key;
   verify_stale_ = verify_stale;
-  query_ = client.Query();
-  view_ = client.View();
-  transport_ = client.transport();
-  client_address_ = client.ClientAddress();
-  client_port_ = client.ClientPort();
-  server_address_ = client.ServerAddress();
-  server_port_ = client.ServerPort();
+  CopyRequestFrom(client);
 }
 
 void CachingTransaction::Respond(std::span<const std::uint8_t> response) {

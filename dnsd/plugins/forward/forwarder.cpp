@@ -78,4 +78,12 @@ std::unique_ptr<pipeline::Handler> ForwardFactory::CreateHandler(pipeline::Worke
 void ForwardFactory::Start(boost::asio::io_context& io) { shared_->health.Start(io); }
 void ForwardFactory::Stop() { shared_->health.Stop(); }
 
+bool ForwardFactory::Ready() const {
+  const UpstreamPool& pool = *shared_->pool;
+  for (std::size_t i = 0; i < pool.size(); ++i) {
+    if (pool[i].answered.load(std::memory_order_relaxed)) return true;
+  }
+  return false;
+}
+
 }  // namespace dnsd::plugins::forward

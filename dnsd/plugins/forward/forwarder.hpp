@@ -73,6 +73,8 @@ class ForwardFactory : public pipeline::HandlerFactory {
   std::unique_ptr<pipeline::Handler> CreateHandler(pipeline::WorkerContext& worker) override;
   void Start(boost::asio::io_context& io) override;
   void Stop() override;
+  // For `ready`: true once any upstream has answered a query or a health probe.
+  bool Ready() const override;
 
   const Options& options() const { return shared_->options; }
   UpstreamPool& upstreams() { return *shared_->pool; }

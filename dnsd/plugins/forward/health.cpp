@@ -157,6 +157,7 @@ struct HealthChecker::State : std::enable_shared_from_this<State> {
              [self = shared_from_this(), index](bool ok) {
                Upstream& up = (*self->pool)[index];
                if (ok) {
+                 up.answered.store(true, std::memory_order_relaxed);
                  up.fails.store(0);
                  up.probing.store(false);
                  return;

@@ -20,6 +20,7 @@ struct Upstream {
   boost::asio::ip::udp::endpoint endpoint;
   std::atomic<std::uint32_t> fails{0};
   std::atomic<bool> probing{false};  // a health-check loop runs for it
+  std::atomic<bool> answered{false};  // it answered a query or a probe at least once (readiness)
 
   // CoreDNS Proxy.Down: more than max_fails consecutive failures; max_fails 0 means never down.
   bool Down(std::uint32_t max_fails) const {

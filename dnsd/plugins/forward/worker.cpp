@@ -121,6 +121,9 @@ void Worker::EndAttempt(Exchange* ex) {
 void Worker::Answer(Exchange* ex, std::span<std::uint8_t> reply) {
   wire::WriteId(reply, ex->client_id);
   pipeline::Transaction* tx = ex->tx;
+  // Read first: once set, the line stays shared in every worker's cache (no write per answer).
+  std::atomic<bool>& answered = (*shared_->pool)[ex->upstream].answered;
+  if (!answered.load(std::memory_order_relaxed)) answered.store(true, std::memory_order_relaxed);
   EndAttempt(ex);
   Release(ex);
   ++stats.answered;

@@ -1,0 +1,32 @@
+#include "dnsd/plugins/health/factory.hpp"
+
+#include <iostream>
+
+#include "dnsd/plugins/health/lameduck.hpp"
+
+namespace dnsd::plugins::health {
+
+ProbeResponse HealthResponse() {
+  if (lameduck::ShuttingDown()) return {503, "Shutting down"};
+  return {200, "OK"};
+}
+
+std::unique_ptr<pipeline::Handler> HealthFactory::CreateHandler(pipeline::WorkerContext& /*worker*/) {
+  return std::make_unique<PassThrough>();
+}
+
+void HealthFactory::Start(boost::asio::io_context& /*io*/) {
+  lameduck::Request(options_.lameduck);
+  std::string error;
+  server_ = ProbeServer::Acquire(options_.address, &error);
+  if (!server_) {
+    std::cerr << "[ERROR] plugin/health: " << error << "\n";
+    return;
+  }
+  server_->Route("/health", [] { return HealthResponse(); });
+}
+
+// The route stays while any other block holds the same listener; it answers the same for all.
+void HealthFactory::Stop() { server_.reset(); }
+
+}  // namespace dnsd::plugins::health

@@ -1,0 +1,193 @@
+#include "dnsd/plugins/prometheus/collector.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <utility>
+
+#include <prometheus/metric_family.h>
+
+#ifndef DNSD_VERSION
+#define DNSD_VERSION "0.0.0"
+#endif
+#ifndef DNSD_GIT_COMMIT
+#define DNSD_GIT_COMMIT ""
+#endif
+
+namespace dnsd::plugins::prometheus {
+namespace {
+
+using ::prometheus::ClientMetric;
+using ::prometheus::MetricFamily;
+using ::prometheus::MetricType;
+using Labels = std::vector<ClientMetric::Label>;
+using Key = std::pair<std::string, std::string>;  // server, zone
+
+// Everything one (server, zone) counted, summed over workers.
+struct SeriesSum {
+  std::array<std::array<std::array<std::uint64_t, kTypeSlots>, 2>, 2> requests{};
+  std::array<std::uint64_t, kRcodeSlots> responses{};
+  std::array<HistogramSum, kTypeSlots> duration;
+  std::array<HistogramSum, 2> request_size, response_size;
+
+  void Add(const SeriesBlock& b) {
+    for (std::size_t p = 0; p < 2; ++p) {
+      for (std::size_t f = 0; f < 2; ++f) {
+        for (std::size_t t = 0; t < kTypeSlots; ++t) requests[p][f][t] += b.requests[p][f][t].Read();
+      }
+      request_size[p].Add(b.request_size[p]);
+      response_size[p].Add(b.response_size[p]);
+    }
+    for (std::size_t r = 0; r < kRcodeSlots; ++r) responses[r] += b.responses[r].Read();
+    for (std::size_t t = 0; t < kTypeSlots; ++t) duration[t].Add(b.duration[t]);
+  }
+};
+
+MetricFamily NewFamily(std::string name, std::string help, MetricType type) {
+  MetricFamily family;
+  family.name = std::move(name);
+  family.help = std::move(help);
+  family.type = type;
+  return family;
+}
+
+void AddCounter(MetricFamily& family, Labels labels, double value) {
+  ClientMetric metric;
+  metric.label = std::move(labels);
+  metric.counter.value = value;
+  family.metric.push_back(std::move(metric));
+}
+
+template <std::size_t N>
+void AddHistogram(MetricFamily& family, Labels labels, const HistogramSum& h,
+                  const std::array<double, N>& bounds) {
+  if (h.count == 0) return;
+  ClientMetric metric;
+  metric.label = std::move(labels);
+  metric.histogram.sample_count = h.count;
+  metric.histogram.sample_sum = h.sum;
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i <= N; ++i) {
+    cumulative += h.buckets[i];
+    const double bound = i < N ? bounds[i] : std::numeric_limits<double>::infinity();
+    metric.histogram.bucket.push_back({cumulative, bound});
+  }
+  family.metric.push_back(std::move(metric));
+}
+
+Labels ServerZone(const Key& key) {
+  return {{"server", key.first}, {"zone", key.second}, {"view", ""}};
+}
+
+Labels With(Labels labels, std::string name, std::string value) {
+  labels.push_back({std::move(name), std::move(value)});
+  return labels;
+}
+
+constexpr std::array<const char*, 2> kProtoLabel = {"udp", "tcp"};
+constexpr std::array<const char*, 2> kFamilyLabel = {"1", "2"};
+
+}  // namespace
+
+BuildInfo DnsdBuildInfo() {
+  return {DNSD_VERSION, DNSD_GIT_COMMIT, std::string("gcc ") + __VERSION__};
+}
+
+WorkerSeries& DnsCollector::Worker(unsigned index) {
+  std::lock_guard lock(mutex_);
+  if (workers_.size() <= index) workers_.resize(index + 1);
+  if (!workers_[index]) workers_[index] = std::make_unique<WorkerSeries>();
+  return *workers_[index];
+}
+
+void DnsCollector::EnablePlugin(const std::string& server, const std::string& zone,
+                                const std::string& name) {
+  std::lock_guard lock(mutex_);
+  auto entry = std::make_tuple(server, zone, name);
+  if (std::find(enabled_.begin(), enabled_.end(), entry) == enabled_.end()) enabled_.push_back(entry);
+}
+
+std::vector<MetricFamily> DnsCollector::Collect() const {
+  std::map<Key, SeriesSum> sums;
+  std::vector<std::tuple<std::string, std::string, std::string>> enabled;
+  {
+    std::lock_guard lock(mutex_);
+    enabled = enabled_;
+    for (const auto& worker : workers_) {
+      if (!worker) continue;
+      worker->ForEach([&](const WorkerSeries::Entry& e) { sums[{e.server, e.zone}].Add(*e.block); });
+    }
+  }
+
+  auto build = NewFamily("coredns_build_info",
+                      "A metric with a constant '1' value labeled by version, revision, and goversion "
+                      "from which CoreDNS was built.",
+                      MetricType::Gauge);
+  ClientMetric info;
+  info.label = {{"version", build_.version}, {"revision", build_.revision}, {"goversion", build_.goversion}};
+  info.gauge.value = 1;
+  build.metric.push_back(std::move(info));
+
+  auto panics = NewFamily("coredns_panics_total", "A metrics that counts the number of panics.",
+                       MetricType::Counter);
+  AddCounter(panics, {}, 0);  // dnsd does not recover from crashes in-process
+
+  auto plugins = NewFamily("coredns_plugin_enabled", "A metric that indicates whether a plugin is enabled on per server and zone basis.",
+                        MetricType::Gauge);
+  for (const auto& [server, zone, name] : enabled) {
+    ClientMetric metric;
+    metric.label = {{"server", server}, {"zone", zone}, {"view", ""}, {"name", name}};
+    metric.gauge.value = 1;
+    plugins.metric.push_back(std::move(metric));
+  }
+
+  auto requests = NewFamily("coredns_dns_requests_total",
+                         "Counter of DNS requests made per zone, protocol and family.", MetricType::Counter);
+  auto responses = NewFamily("coredns_dns_responses_total",
+                          "Counter of response status codes.", MetricType::Counter);
+  auto duration = NewFamily("coredns_dns_request_duration_seconds",
+                         "Histogram of the time (in seconds) each request took per zone.",
+                         MetricType::Histogram);
+  auto request_size = NewFamily("coredns_dns_request_size_bytes",
+                             "Size of the EDNS0 UDP buffer in bytes (64K for TCP) per zone and protocol.",
+                             MetricType::Histogram);
+  auto response_size = NewFamily("coredns_dns_response_size_bytes",
+                              "Size of the returned response in bytes.", MetricType::Histogram);
+
+  for (const auto& [key, sum] : sums) {
+    const Labels base = ServerZone(key);
+    for (std::size_t p = 0; p < 2; ++p) {
+      for (std::size_t f = 0; f < 2; ++f) {
+        for (std::size_t t = 0; t < kTypeSlots; ++t) {
+          const std::uint64_t n = sum.requests[p][f][t];
+          if (n == 0) continue;
+          AddCounter(requests,
+                     With(With(With(base, "proto", kProtoLabel[p]), "family", kFamilyLabel[f]), "type",
+                          std::string(TypeLabel(t))),
+                     static_cast<double>(n));
+        }
+      }
+      AddHistogram(request_size, With(base, "proto", kProtoLabel[p]), sum.request_size[p], kSizeBuckets);
+      AddHistogram(response_size, With(base, "proto", kProtoLabel[p]), sum.response_size[p], kSizeBuckets);
+    }
+    for (std::size_t r = 0; r < kRcodeSlots; ++r) {
+      if (sum.responses[r] == 0) continue;
+      // plugin: the plugin that wrote the response; dnsd does not track it yet (CoreDNS leaves it
+      // empty too when no plugin is recorded).
+      AddCounter(responses, With(With(base, "rcode", RcodeLabel(r)), "plugin", ""),
+                 static_cast<double>(sum.responses[r]));
+    }
+    for (std::size_t t = 0; t < kTypeSlots; ++t) {
+      AddHistogram(duration, With(base, "type", std::string(TypeLabel(t))), sum.duration[t], kTimeBuckets);
+    }
+  }
+
+  std::vector<MetricFamily> families;
+  for (MetricFamily* f : {&build, &panics, &plugins, &requests, &responses, &duration, &request_size,
+                          &response_size}) {
+    if (!f->metric.empty()) families.push_back(std::move(*f));
+  }
+  return families;
+}
+
+}  // namespace dnsd::plugins::prometheus

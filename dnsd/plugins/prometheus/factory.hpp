@@ -1,0 +1,30 @@
+// prometheus's factory: holds the shared Exporter (listener + collector) for its address and the
+// server block's zones; makes one MetricsHandler per worker, writing that worker's series.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "dnsd/pipeline/handler.hpp"
+#include "dnsd/plugins/prometheus/exporter.hpp"
+#include "dnsd/plugins/prometheus/handler.hpp"
+
+namespace dnsd::plugins::prometheus {
+
+class MetricsFactory : public pipeline::HandlerFactory {
+ public:
+  // `exporter` may be null (tests): then `collector` must be given.
+  MetricsFactory(std::shared_ptr<Exporter> exporter, const std::vector<std::string>& zones,
+                 std::shared_ptr<DnsCollector> collector = nullptr);
+
+  std::unique_ptr<pipeline::Handler> CreateHandler(pipeline::WorkerContext& worker) override;
+  DnsCollector& collector();
+  Exporter* exporter() { return exporter_.get(); }
+
+ private:
+  std::shared_ptr<Exporter> exporter_;
+  std::shared_ptr<DnsCollector> collector_;
+  std::shared_ptr<const std::vector<ServedZone>> zones_;
+};
+
+}  // namespace dnsd::plugins::prometheus

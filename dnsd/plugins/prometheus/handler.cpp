@@ -1,0 +1,82 @@
+#include "dnsd/plugins/prometheus/handler.hpp"
+
+namespace dnsd::plugins::prometheus {
+namespace {
+
+constexpr std::size_t kPoolLimit = 4096;  // beyond this a burst's transactions are freed
+
+std::string ServerLabel(std::uint16_t port) { return "dns://:" + std::to_string(port); }  // CoreDNS
+
+}  // namespace
+
+void ObservedTransaction::Load(pipeline::Transaction& client, SeriesBlock& block) {
+  client_ = &client;
+  block_ = &block;
+  start_ = MetricsClock::now();
+  CopyRequestFrom(client);
+}
+
+void ObservedTransaction::Respond(std::span<const std::uint8_t> response) {
+  owner_.OnAnswer(*this, response);
+}
+
+MetricsHandler::MetricsHandler(std::shared_ptr<const std::vector<ServedZone>> zones,
+                               DnsCollector& collector, WorkerSeries& series)
+    : zones_(std::move(zones)), collector_(collector), series_(series) {}
+
+MetricsHandler::~MetricsHandler() = default;
+
+SeriesBlock& MetricsHandler::BlockFor(std::uint16_t port, const wire::Name& qname) {
+  // The zone the server matched: the longest of this block's zones that holds the name.
+  const std::vector<ServedZone>& zones = *zones_;
+  std::size_t best = 0;
+  std::size_t best_length = 0;
+  for (std::size_t i = 0; i < zones.size(); ++i) {
+    const std::size_t length = zones[i].name.WireLength();
+    if (length > best_length && qname.IsSubdomainOf(zones[i].name)) {
+      best = i;
+      best_length = length;
+    }
+  }
+  for (const Route& route : routes_) {
+    if (route.port == port && route.zone == best) return *route.block;
+  }
+  const std::string server = ServerLabel(port);
+  const std::string& zone = zones.empty() ? std::string(".") : zones[best].text;
+  SeriesBlock& block = series_.Find(server, zone);
+  collector_.EnablePlugin(server, zone, "prometheus");
+  routes_.push_back({port, best, &block});
+  return block;
+}
+
+void MetricsHandler::Serve(pipeline::Transaction& tx) {
+  SeriesBlock& block = BlockFor(tx.ServerPort(), tx.View().qname);
+  ObservedTransaction* observed;
+  if (free_.empty()) {
+    observed = new ObservedTransaction(*this);
+  } else {
+    observed = free_.back().release();
+    free_.pop_back();
+  }
+  observed->Load(tx, block);
+  Next(*observed);
+}
+
+void MetricsHandler::OnAnswer(ObservedTransaction& observed, std::span<const std::uint8_t> response) {
+  pipeline::Transaction& client = *observed.client_;
+  Observation o;
+  o.proto = observed.transport() == pipeline::Transport::kTcp ? kTcp : kUdp;
+  const auto& address = observed.ClientAddress();
+  o.family = address.is_v6() && !address.to_v6().is_v4_mapped() ? kIpv6 : kIpv4;
+  o.type_slot = TypeSlot(observed.View().qtype);
+  o.rcode = response.size() > 3 ? (response[3] & 0x0F) : 2;
+  o.request_size = observed.Query().size();
+  o.response_size = response.size();
+  o.seconds = std::chrono::duration<double>(MetricsClock::now() - observed.start_).count();
+  observed.block_->Observe(o);
+  if (free_.size() < kPoolLimit) free_.emplace_back(&observed);
+  else delete &observed;
+  client.Respond(response);
+}
+
+}  // namespace dnsd::plugins::prometheus

@@ -1,0 +1,94 @@
+// The DNS metrics of one (server, zone) pair as one worker counts them: CoreDNS's label values
+// (qtype, rcode, proto, family) are small indexes into fixed tables, so observing a query is a few
+// array increments. WorkerSeries holds a worker's blocks; the collector sums them over workers.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dnsd/plugins/prometheus/local_counter.hpp"
+
+namespace dnsd::plugins::prometheus {
+
+// CoreDNS plugin.TimeBuckets: ExponentialBuckets(0.00025, 2, 16), 0.25 ms .. 8.192 s.
+inline constexpr std::array<double, 16> kTimeBuckets = {
+    0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032,
+    0.064,   0.128,  0.256, 0.512, 1.024, 2.048, 4.096, 8.192};
+// CoreDNS plugin.SizeBuckets (octets).
+inline constexpr std::array<double, 14> kSizeBuckets = {0,    100,   200,   300,   400,   511,   1023,
+                                                        2047, 4095,  8291,  16000, 32000, 48000, 64000};
+
+// The qtypes CoreDNS reports by name (vars.monitorType); every other qtype is "other".
+inline constexpr std::array<std::uint16_t, 18> kMonitoredTypes = {
+    1 /*A*/,   28 /*AAAA*/, 255 /*ANY*/,  252 /*AXFR*/, 5 /*CNAME*/, 48 /*DNSKEY*/,
+    43 /*DS*/, 65 /*HTTPS*/, 251 /*IXFR*/, 15 /*MX*/,   2 /*NS*/,    47 /*NSEC*/,
+    50 /*NSEC3*/, 12 /*PTR*/, 46 /*RRSIG*/, 6 /*SOA*/,  33 /*SRV*/,  16 /*TXT*/};
+inline constexpr std::size_t kTypeSlots = kMonitoredTypes.size() + 1;  // last: "other"
+inline constexpr std::size_t kRcodeSlots = 16;                          // header RCODE, 4 bits
+
+std::size_t TypeSlot(std::uint16_t qtype);
+std::string_view TypeLabel(std::size_t slot);
+std::string RcodeLabel(std::size_t rcode);  // "NOERROR", ..., unknown ones as their number
+
+enum Proto : std::size_t { kUdp = 0, kTcp = 1 };
+enum Family : std::size_t { kIpv4 = 0, kIpv6 = 1 };  // CoreDNS labels "1" and "2"
+
+// One observed query, in slot form.
+struct Observation {
+  Proto proto = kUdp;
+  Family family = kIpv4;
+  std::size_t type_slot = 0;
+  std::size_t rcode = 0;
+  std::size_t request_size = 0;
+  std::size_t response_size = 0;
+  double seconds = 0.0;
+};
+
+// One worker's counters for one (server, zone). Written by that worker only.
+struct alignas(64) SeriesBlock {  // own cache lines: no false sharing between workers
+  using TimeHistogram = LocalHistogram<kTimeBuckets.size()>;
+  using SizeHistogram = LocalHistogram<kSizeBuckets.size()>;
+
+  void Observe(const Observation& o) {
+    requests[o.proto][o.family][o.type_slot].Add();
+    responses[o.rcode & 0xF].Add();
+    duration[o.type_slot].Observe(kTimeBuckets, o.seconds);
+    request_size[o.proto].Observe(kSizeBuckets, static_cast<double>(o.request_size));
+    response_size[o.proto].Observe(kSizeBuckets, static_cast<double>(o.response_size));
+  }
+
+  std::array<std::array<std::array<LocalCounter, kTypeSlots>, 2>, 2> requests{};  // [proto][family][type]
+  std::array<LocalCounter, kRcodeSlots> responses{};
+  std::array<TimeHistogram, kTypeSlots> duration{};
+  std::array<SizeHistogram, 2> request_size{}, response_size{};  // [proto]
+};
+
+// Every SeriesBlock of one worker index, keyed by (server, zone). Blocks are added by the worker
+// (under `mutex`, once per new key) and read by the scraper (under `mutex`); their addresses are
+// stable, so the worker keeps pointers and counts without the lock.
+class WorkerSeries {
+ public:
+  struct Entry {
+    std::string server;  // "dns://:53"
+    std::string zone;    // "example.org."
+    std::unique_ptr<SeriesBlock> block;
+  };
+
+  SeriesBlock& Find(std::string_view server, std::string_view zone);
+  template <typename F>
+  void ForEach(F&& f) const {
+    std::lock_guard lock(mutex_);
+    for (const Entry& e : entries_) f(e);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<Entry> entries_;
+};
+
+}  // namespace dnsd::plugins::prometheus

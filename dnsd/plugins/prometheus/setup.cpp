@@ -1,0 +1,57 @@
+#include "dnsd/plugins/prometheus/setup.hpp"
+
+#include <variant>
+
+#include "dnsd/plugins/prometheus/factory.hpp"
+
+namespace dnsd::plugins::prometheus {
+
+config::Parsed<std::string> ParseAddress(const config::Directive& directive) {
+  config::Parsed<std::string> result;
+  std::vector<const config::Token*> args;
+  for (const config::Token& token : directive.args) {
+    if (token.text == "{") {
+      result.error = config::ErrorAt(token, "prometheus: a block is not supported (want prometheus [ADDRESS])");
+      return result;
+    }
+    args.push_back(&token);
+  }
+  if (!directive.block.empty()) {
+    result.error = config::ErrorAt(directive.block.front().name,
+                                   "prometheus: a block is not supported (want prometheus [ADDRESS])");
+    return result;
+  }
+  if (args.size() > 1) {
+    result.error = config::ErrorAt(*args[1], "prometheus: unexpected argument \"" + args[1]->text +
+                                                 "\" (want prometheus [ADDRESS])");
+    return result;
+  }
+  std::string address = args.empty() ? kDefaultAddress : args[0]->text;
+  if (BindSpec(address).empty()) {
+    result.error = config::ErrorAt(args.empty() ? directive.name : *args[0],
+                                   "prometheus: invalid address \"" + address + "\" (want HOST:PORT, e.g. :9153)");
+    return result;
+  }
+  result.value = std::move(address);
+  return result;
+}
+
+SetupResult Setup(const config::Directive& directive, const SetupContext& ctx) {
+  SetupResult result;
+  auto address = ParseAddress(directive);
+  if (!address.ok()) {
+    result.error = address.error;
+    return result;
+  }
+  auto exporter = AcquireExporter(*address.value);
+  if (auto* why = std::get_if<std::string>(&exporter)) {
+    const config::Token& at = directive.args.empty() ? directive.name : directive.args.front();
+    result.error = config::ErrorAt(at, "prometheus: " + *why);
+    return result;
+  }
+  result.value = std::make_unique<MetricsFactory>(std::get<std::shared_ptr<Exporter>>(std::move(exporter)),
+                                                  ctx.zones);
+  return result;
+}
+
+}  // namespace dnsd::plugins::prometheus

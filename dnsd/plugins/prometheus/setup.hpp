@@ -1,0 +1,18 @@
+// prometheus plugin setup: `prometheus [ADDRESS]` (CoreDNS syntax, default localhost:9153); the
+// listener for ADDRESS is started here, once per address however many server blocks name it.
+#pragma once
+
+#include <string>
+
+#include "dnsd/plugins/registry.hpp"
+
+namespace dnsd::plugins::prometheus {
+
+inline constexpr const char* kDefaultAddress = "localhost:9153";  // CoreDNS metrics.addr
+
+SetupResult Setup(const config::Directive& directive, const SetupContext& ctx);
+
+// The parsing half of Setup: the address, or an error pointing at the offending token.
+config::Parsed<std::string> ParseAddress(const config::Directive& directive);
+
+}  // namespace dnsd::plugins::prometheus

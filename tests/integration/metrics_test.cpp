@@ -1,0 +1,189 @@
+// The prometheus plugin through the running daemon: two server blocks share one /metrics listener,
+// counters move by exactly the queries sent with CoreDNS's names and labels, and promtool accepts
+// the scraped text.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "fixture/daemon.hpp"
+#include "fixture/dns_client.hpp"
+#include "fixture/temp_dir.hpp"
+#include "fixture/upstream.hpp"
+
+namespace dnsd::it {
+namespace {
+
+using Samples = std::map<std::string, double>;  // series as written (name{labels}) -> value
+
+// GET /metrics over HTTP/1.0 (no chunking); "" on failure.
+std::string HttpGet(uint16_t port, const std::string& path) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return "";
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  std::string response;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    if (::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
+      char buffer[65536];
+      ssize_t n;
+      while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) response.append(buffer, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  return response;
+}
+
+std::string Body(const std::string& response) {
+  const auto end = response.find("\r\n\r\n");
+  return end == std::string::npos ? "" : response.substr(end + 4);
+}
+
+Samples Parse(const std::string& text) {
+  Samples samples;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto space = line.rfind(' ');
+    if (space == std::string::npos) continue;
+    samples[line.substr(0, space)] = std::stod(line.substr(space + 1));
+  }
+  return samples;
+}
+
+double Delta(const Samples& before, const Samples& after, const std::string& series) {
+  auto value = [&](const Samples& s) {
+    auto it = s.find(series);
+    return it == s.end() ? 0.0 : it->second;
+  };
+  return value(after) - value(before);
+}
+
+class Metrics : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    try {
+      upstream_ = std::make_unique<Upstream>();
+      metrics_port_ = FreePort();
+      const std::string prom = "    prometheus 127.0.0.1:" + std::to_string(metrics_port_) + "\n";
+      const std::string forward = "    forward . " + upstream_->endpoint().ToString() + "\n";
+      daemon_ = std::make_unique<Daemon>(".:@PORT@ {\n" + prom + forward + "}\n" +
+                                         "svc.cluster.local:@PORT@ {\n" + forward + prom + "}\n");
+    } catch (const std::exception& e) {
+      setup_error_ = e.what();
+    }
+  }
+  static void TearDownTestSuite() {
+    if (daemon_) {
+      EXPECT_EQ(daemon_->Stop().code, 0);
+    }
+    daemon_.reset();
+    upstream_.reset();
+  }
+  void SetUp() override {
+    if (!setup_error_.empty()) GTEST_SKIP() << "fixture did not start: " << setup_error_;
+  }
+
+  static std::string Scrape() { return Body(HttpGet(metrics_port_, "/metrics")); }
+  static std::string Series(const std::string& name, const std::string& labels) {
+    return name + "{server=\"dns://:" + std::to_string(daemon_->endpoint().port) + "\"," + labels + "}";
+  }
+
+  static inline std::unique_ptr<Upstream> upstream_;
+  static inline std::unique_ptr<Daemon> daemon_;
+  static inline uint16_t metrics_port_ = 0;
+  static inline std::string setup_error_;
+};
+
+TEST_F(Metrics, CountersMoveByExactlyTheQueriesSent) {
+  const Samples before = Parse(Scrape());
+  ASSERT_FALSE(before.empty()) << "no metrics scraped from port " << metrics_port_;
+  constexpr int kUdpA = 17, kTcpAaaa = 5, kNx = 3, kRootTxt = 4;
+  for (int i = 0; i < kUdpA; ++i) ASSERT_TRUE(Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_A));
+  for (int i = 0; i < kTcpAaaa; ++i)
+    ASSERT_TRUE(Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_AAAA, QueryOptions{}.Tcp()));
+  for (int i = 0; i < kNx; ++i) {
+    auto r = Query(daemon_->endpoint(), zone::kMissing, LDNS_RR_TYPE_A);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->rcode(), LDNS_RCODE_NXDOMAIN);
+  }
+  for (int i = 0; i < kRootTxt; ++i) ASSERT_TRUE(Query(daemon_->endpoint(), "www.example.net.", LDNS_RR_TYPE_HINFO));
+  const Samples after = Parse(Scrape());
+
+  const std::string svc = "zone=\"svc.cluster.local.\",view=\"\",";
+  const std::string root = "zone=\".\",view=\"\",";
+  EXPECT_EQ(Delta(before, after, Series("coredns_dns_requests_total", svc + "proto=\"udp\",family=\"1\",type=\"A\"")),
+            kUdpA + kNx);
+  EXPECT_EQ(Delta(before, after, Series("coredns_dns_requests_total", svc + "proto=\"tcp\",family=\"1\",type=\"AAAA\"")),
+            kTcpAaaa);
+  EXPECT_EQ(Delta(before, after, Series("coredns_dns_requests_total", root + "proto=\"udp\",family=\"1\",type=\"other\"")),
+            kRootTxt);
+  EXPECT_EQ(Delta(before, after, Series("coredns_dns_responses_total", svc + "rcode=\"NOERROR\",plugin=\"\"")),
+            kUdpA + kTcpAaaa);
+  EXPECT_EQ(Delta(before, after, Series("coredns_dns_responses_total", svc + "rcode=\"NXDOMAIN\",plugin=\"\"")), kNx);
+  EXPECT_EQ(Delta(before, after, Series("coredns_dns_request_duration_seconds_count", svc + "type=\"A\"")),
+            kUdpA + kNx);
+  EXPECT_EQ(Delta(before, after, Series("coredns_dns_request_duration_seconds_bucket", svc + "type=\"A\",le=\"+Inf\"")),
+            kUdpA + kNx);
+  EXPECT_EQ(Delta(before, after, Series("coredns_dns_request_size_bytes_count", svc + "proto=\"tcp\"")), kTcpAaaa);
+  EXPECT_EQ(Delta(before, after, Series("coredns_dns_response_size_bytes_count", svc + "proto=\"udp\"")),
+            kUdpA + kNx);
+  EXPECT_EQ(Delta(before, after, Series("coredns_dns_request_size_bytes_bucket", svc + "proto=\"tcp\",le=\"0\"")), 0);
+}
+
+TEST_F(Metrics, ExportsCoreDnsFamiliesAndTypes) {
+  ASSERT_TRUE(Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_A));
+  const std::string text = Scrape();
+  for (const char* line : {"# TYPE coredns_build_info gauge", "# TYPE coredns_panics_total counter",
+                           "# TYPE coredns_plugin_enabled gauge", "# TYPE coredns_dns_requests_total counter",
+                           "# TYPE coredns_dns_responses_total counter",
+                           "# TYPE coredns_dns_request_duration_seconds histogram",
+                           "# TYPE coredns_dns_request_size_bytes histogram",
+                           "# TYPE coredns_dns_response_size_bytes histogram"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+  }
+  EXPECT_NE(text.find("le=\"0.00025\""), std::string::npos);
+  EXPECT_NE(text.find("le=\"8.192\""), std::string::npos);
+  EXPECT_NE(text.find("le=\"64000\""), std::string::npos);
+  EXPECT_NE(text.find(Series("coredns_plugin_enabled", "zone=\"svc.cluster.local.\",view=\"\",name=\"prometheus\"")),
+            std::string::npos)
+      << text;
+}
+
+TEST_F(Metrics, PromtoolAcceptsTheScrape) {
+  const std::string promtool = FindProgram("promtool");
+  if (promtool.empty()) GTEST_SKIP() << "promtool not installed (Debian package prometheus)";
+  ASSERT_TRUE(Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_A));
+  TempDir dir("dnsd-promtool");
+  const auto file = dir.path() / "metrics.txt";
+  std::ofstream(file) << Scrape();
+  const std::string command = promtool + " check metrics < " + file.string() + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
+  const int status = ::pclose(pipe);
+  EXPECT_EQ(status, 0) << output;
+}
+
+TEST_F(Metrics, UnknownPathIsNotFound) {
+  const std::string response = HttpGet(metrics_port_, "/nope");
+  EXPECT_NE(response.find(" 404 "), std::string::npos) << response.substr(0, 200);
+}
+
+}  // namespace
+}  // namespace dnsd::it
