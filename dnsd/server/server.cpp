@@ -1,5 +1,11 @@
 #include "dnsd/server/server.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 
@@ -29,7 +35,40 @@ Server::Server(std::shared_ptr<const Routes> routes, unsigned workers, ListenLim
 
 Server::~Server() { Stop(); }
 
+namespace {
+
+// SO_REUSEPORT would let dnsd silently share a port with another process of the same user (a second
+// dnsd, a knot, a test peer) and receive half of its traffic. A plain bind first (no SO_REUSEPORT)
+// fails with EADDRINUSE in that case, so the conflict is reported instead of hidden.
+std::string CheckPortsFree(const Routes& routes) {
+  for (const PortRoutes& port : routes.ports) {
+    for (int type : {SOCK_DGRAM, SOCK_STREAM}) {
+      int fd = ::socket(AF_INET, type, 0);
+      if (fd < 0) continue;
+      // TCP: SO_REUSEADDR so connections of a previous run in TIME_WAIT do not count as a conflict
+      // (a listener of another process still does).
+      const int on = 1;
+      if (type == SOCK_STREAM) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+      sockaddr_in address{};
+      address.sin_family = AF_INET;
+      address.sin_port = htons(port.port);
+      address.sin_addr.s_addr = htonl(INADDR_ANY);
+      const int result = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+      const int error = errno;
+      ::close(fd);
+      if (result != 0 && error == EADDRINUSE) {
+        return std::string(type == SOCK_DGRAM ? "udp" : "tcp") + " port " + std::to_string(port.port) +
+               ": address already in use";
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 std::string Server::Start() {
+  if (std::string error = CheckPortsFree(*routes_); !error.empty()) return error;
   for (auto& worker : workers_) {
     std::string error = worker->Listen();
     if (!error.empty()) return error;

@@ -100,3 +100,21 @@ TEST(CommandLine, DnsPortFlagSetsThePortOfBlocksWithoutOne) {
 
 }  // namespace
 }  // namespace dnsd::it
+
+namespace dnsd::it {
+namespace {
+
+using namespace std::chrono_literals;
+
+// SO_REUSEPORT must not let a second process silently share a port (it would get half the queries).
+TEST(CommandLine, PortHeldByAnotherProcessIsAnErrorNotASharedPort) {
+  Upstream knot;  // knotd holds its port with SO_REUSEPORT itself
+  TempDir dir("dnsd-port-taken");
+  WriteFile(dir / "Corefile", ".:" + std::to_string(knot.endpoint().port) + " {\n    forward . 127.0.0.1:9\n}\n");
+  RunResult r = RunToCompletion({DaemonBinary(), "-conf", (dir / "Corefile").string()}, 5000ms);
+  EXPECT_TRUE(r.status.exited && r.status.code != 0) << r.status.Describe();
+  EXPECT_NE(r.err.find("address already in use"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace dnsd::it
