@@ -15,6 +15,7 @@ namespace dnsd::plugins {
 // What a plugin's setup sees besides its own directive.
 struct SetupContext {
   std::vector<std::string> zones;  // the server block's zones, normalised ("example.org.")
+  std::vector<std::string> plugins;  // every plugin of the block, in execution order
 };
 
 using SetupResult = config::Parsed<std::unique_ptr<pipeline::HandlerFactory>>;

@@ -51,12 +51,14 @@ config::Parsed<std::shared_ptr<Chain>> BuildChain(const config::ServerBlock& blo
   // CoreDNS runs plugins in plugin.cfg order, whatever order the Corefile lists them in.
   std::stable_sort(entries.begin(), entries.end(),
                    [](const Entry& a, const Entry& b) { return a.rank < b.rank; });
+  plugins::SetupContext block_ctx = ctx;
+  for (const Entry& entry : entries) block_ctx.plugins.emplace_back(entry.plugin->name);
   auto chain = std::make_shared<Chain>();
   for (const Entry& entry : entries) {
     // Only setup_all plugins gather several directives into one entry.
     plugins::SetupResult made = entry.plugin->setup_all
-                                    ? entry.plugin->setup_all(entry.directives, ctx)
-                                    : entry.plugin->setup(*entry.directives.front(), ctx);
+                                    ? entry.plugin->setup_all(entry.directives, block_ctx)
+                                    : entry.plugin->setup(*entry.directives.front(), block_ctx);
     if (!made.ok()) return {std::nullopt, made.error};
     chain->plugin_names.emplace_back(entry.plugin->name);
     chain->factories.push_back(std::move(*made.value));

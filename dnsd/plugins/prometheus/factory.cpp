@@ -19,7 +19,7 @@ DnsCollector& MetricsFactory::collector() { return exporter_ ? exporter_->dns() 
 
 std::unique_ptr<pipeline::Handler> MetricsFactory::CreateHandler(pipeline::WorkerContext& worker) {
   DnsCollector& dns = collector();
-  return std::make_unique<MetricsHandler>(zones_, dns, dns.Worker(worker.index));
+  return std::make_unique<MetricsHandler>(zones_, dns, dns.Worker(worker.index), plugins_);
 }
 
 }  // namespace dnsd::plugins::prometheus

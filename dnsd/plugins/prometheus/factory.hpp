@@ -20,11 +20,16 @@ class MetricsFactory : public pipeline::HandlerFactory {
   std::unique_ptr<pipeline::Handler> CreateHandler(pipeline::WorkerContext& worker) override;
   DnsCollector& collector();
   Exporter* exporter() { return exporter_.get(); }
+  // The server block's plugins, reported as coredns_plugin_enabled.
+  void SetPlugins(std::vector<std::string> names) {
+    plugins_ = std::make_shared<const std::vector<std::string>>(std::move(names));
+  }
 
  private:
   std::shared_ptr<Exporter> exporter_;
   std::shared_ptr<DnsCollector> collector_;
   std::shared_ptr<const std::vector<ServedZone>> zones_;
+  std::shared_ptr<const std::vector<std::string>> plugins_;  // for coredns_plugin_enabled
 };
 
 }  // namespace dnsd::plugins::prometheus

@@ -21,8 +21,9 @@ void ObservedTransaction::Respond(std::span<const std::uint8_t> response) {
 }
 
 MetricsHandler::MetricsHandler(std::shared_ptr<const std::vector<ServedZone>> zones,
-                               DnsCollector& collector, WorkerSeries& series)
-    : zones_(std::move(zones)), collector_(collector), series_(series) {}
+                               DnsCollector& collector, WorkerSeries& series,
+                               std::shared_ptr<const std::vector<std::string>> plugins)
+    : zones_(std::move(zones)), plugins_(std::move(plugins)), collector_(collector), series_(series) {}
 
 MetricsHandler::~MetricsHandler() = default;
 
@@ -44,7 +45,11 @@ SeriesBlock& MetricsHandler::BlockFor(std::uint16_t port, const wire::Name& qnam
   const std::string server = ServerLabel(port);
   const std::string& zone = zones.empty() ? std::string(".") : zones[best].text;
   SeriesBlock& block = series_.Find(server, zone);
-  collector_.EnablePlugin(server, zone, "prometheus");
+  if (plugins_) {
+    for (const std::string& name : *plugins_) collector_.EnablePlugin(server, zone, name);
+  } else {
+    collector_.EnablePlugin(server, zone, "prometheus");
+  }
   routes_.push_back({port, best, &block});
   return block;
 }

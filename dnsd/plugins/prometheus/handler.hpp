@@ -41,7 +41,7 @@ class ObservedTransaction final : public pipeline::Transaction {
 class MetricsHandler : public pipeline::Handler {
  public:
   MetricsHandler(std::shared_ptr<const std::vector<ServedZone>> zones, DnsCollector& collector,
-                 WorkerSeries& series);
+                 WorkerSeries& series, std::shared_ptr<const std::vector<std::string>> plugins = nullptr);
   ~MetricsHandler() override;
 
   void Serve(pipeline::Transaction& tx) override;
@@ -58,6 +58,7 @@ class MetricsHandler : public pipeline::Handler {
   void OnAnswer(ObservedTransaction& observed, std::span<const std::uint8_t> response);
 
   std::shared_ptr<const std::vector<ServedZone>> zones_;
+  std::shared_ptr<const std::vector<std::string>> plugins_;  // the block's plugins; null: just us
   DnsCollector& collector_;
   WorkerSeries& series_;
   std::vector<Route> routes_;  // (port, zone) -> block, filled on first use

@@ -49,8 +49,10 @@ SetupResult Setup(const config::Directive& directive, const SetupContext& ctx) {
     result.error = config::ErrorAt(at, "prometheus: " + *why);
     return result;
   }
-  result.value = std::make_unique<MetricsFactory>(std::get<std::shared_ptr<Exporter>>(std::move(exporter)),
+  auto factory = std::make_unique<MetricsFactory>(std::get<std::shared_ptr<Exporter>>(std::move(exporter)),
                                                   ctx.zones);
+  if (!ctx.plugins.empty()) factory->SetPlugins(ctx.plugins);
+  result.value = std::move(factory);
   return result;
 }
 
