@@ -5,28 +5,15 @@
 #include <sstream>
 #include <string>
 
+#include "../../support/markdown_examples.hpp"
 #include "support.hpp"
 
 namespace dnsd::plugins::cache {
 namespace {
 
 TEST(CacheDocs, EveryCorefileExampleInTheCacheDocSetsUp) {
-  std::ifstream file(std::string(DNSD_DOCS_DIR) + "/cache.md");
-  ASSERT_TRUE(file) << "docs/cache.md not found";
-  std::vector<std::string> examples;
-  std::string line, current;
-  bool inside = false;
-  while (std::getline(file, line)) {
-    if (!inside && line == "```corefile") {
-      inside = true;
-      current.clear();
-    } else if (inside && line == "```") {
-      inside = false;
-      examples.push_back(current);
-    } else if (inside) {
-      current += line + "\n";
-    }
-  }
+  const std::vector<std::string> examples =
+      dnsd::testing::FencedExamples(std::string(DNSD_DOCS_DIR) + "/cache.md", "corefile");
   ASSERT_GE(examples.size(), 2u);
   int directives = 0;
   for (const std::string& example : examples) {

@@ -8,27 +8,14 @@
 #include "dnsd/config/corefile.hpp"
 #include "dnsd/plugins/health/setup.hpp"
 #include "dnsd/plugins/ready/setup.hpp"
+#include "../../support/markdown_examples.hpp"
 
 namespace dnsd::plugins {
 namespace {
 
 TEST(HealthDocs, EveryCorefileExampleInTheHealthDocSetsUp) {
-  std::ifstream file(std::string(DNSD_DOCS_DIR) + "/health.md");
-  ASSERT_TRUE(file) << "docs/health.md not found";
-  std::vector<std::string> examples;
-  std::string line, current;
-  bool inside = false;
-  while (std::getline(file, line)) {
-    if (!inside && line == "```corefile") {
-      inside = true;
-      current.clear();
-    } else if (inside && line == "```") {
-      inside = false;
-      examples.push_back(current);
-    } else if (inside) {
-      current += line + "\n";
-    }
-  }
+  const std::vector<std::string> examples =
+      dnsd::testing::FencedExamples(std::string(DNSD_DOCS_DIR) + "/health.md", "corefile");
   ASSERT_EQ(examples.size(), 2u);
   int directives = 0;
   for (const std::string& example : examples) {

@@ -6,25 +6,14 @@
 
 #include "dnsd/plugins/errors/setup.hpp"
 #include "dnsd/plugins/log/setup.hpp"
+#include "../../support/markdown_examples.hpp"
 #include "support.hpp"
 
 namespace dnsd::plugins::log {
 namespace {
 
 std::vector<std::string> CorefileExamples() {
-  std::ifstream in(std::string(DNSD_DOCS_DIR) + "/log.md");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::vector<std::string> examples;
-  const std::string doc = text.str();
-  std::size_t at = 0;
-  while ((at = doc.find("```corefile\n", at)) != std::string::npos) {
-    at += 12;
-    const std::size_t end = doc.find("```", at);
-    examples.push_back(doc.substr(at, end - at));
-    at = end + 3;
-  }
-  return examples;
+  return dnsd::testing::FencedExamples(std::string(DNSD_DOCS_DIR) + "/log.md", "corefile");
 }
 
 TEST(LogDocs, EveryCorefileExampleSetsUp) {
