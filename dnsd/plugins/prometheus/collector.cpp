@@ -1,11 +1,12 @@
 #include "dnsd/plugins/prometheus/collector.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <map>
 #include <utility>
 
 #include <prometheus/metric_family.h>
+
+#include "dnsd/plugins/prometheus/families.hpp"
 
 #ifndef DNSD_VERSION
 #define DNSD_VERSION "0.0.0"
@@ -20,13 +21,12 @@ namespace {
 using ::prometheus::ClientMetric;
 using ::prometheus::MetricFamily;
 using ::prometheus::MetricType;
-using Labels = std::vector<ClientMetric::Label>;
 using Key = std::pair<std::string, std::string>;  // server, zone
 
 // Everything one (server, zone) counted, summed over workers.
 struct SeriesSum {
   std::array<std::array<std::array<std::uint64_t, kTypeSlots>, 2>, 2> requests{};
-  std::array<std::uint64_t, kRcodeSlots> responses{};
+  std::array<std::array<std::uint64_t, kResponderSlots>, kRcodeSlots> responses{};
   std::array<HistogramSum, kTypeSlots> duration;
   std::array<HistogramSum, 2> request_size, response_size;
 
@@ -38,50 +38,15 @@ struct SeriesSum {
       request_size[p].Add(b.request_size[p]);
       response_size[p].Add(b.response_size[p]);
     }
-    for (std::size_t r = 0; r < kRcodeSlots; ++r) responses[r] += b.responses[r].Read();
+    for (std::size_t r = 0; r < kRcodeSlots; ++r) {
+      for (std::size_t w = 0; w < kResponderSlots; ++w) responses[r][w] += b.responses[r][w].Read();
+    }
     for (std::size_t t = 0; t < kTypeSlots; ++t) duration[t].Add(b.duration[t]);
   }
 };
 
-MetricFamily NewFamily(std::string name, std::string help, MetricType type) {
-  MetricFamily family;
-  family.name = std::move(name);
-  family.help = std::move(help);
-  family.type = type;
-  return family;
-}
-
-void AddCounter(MetricFamily& family, Labels labels, double value) {
-  ClientMetric metric;
-  metric.label = std::move(labels);
-  metric.counter.value = value;
-  family.metric.push_back(std::move(metric));
-}
-
-template <std::size_t N>
-void AddHistogram(MetricFamily& family, Labels labels, const HistogramSum& h,
-                  const std::array<double, N>& bounds) {
-  if (h.count == 0) return;
-  ClientMetric metric;
-  metric.label = std::move(labels);
-  metric.histogram.sample_count = h.count;
-  metric.histogram.sample_sum = h.sum;
-  std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i <= N; ++i) {
-    cumulative += h.buckets[i];
-    const double bound = i < N ? bounds[i] : std::numeric_limits<double>::infinity();
-    metric.histogram.bucket.push_back({cumulative, bound});
-  }
-  family.metric.push_back(std::move(metric));
-}
-
 Labels ServerZone(const Key& key) {
   return {{"server", key.first}, {"zone", key.second}, {"view", ""}};
-}
-
-Labels With(Labels labels, std::string name, std::string value) {
-  labels.push_back({std::move(name), std::move(value)});
-  return labels;
 }
 
 constexpr std::array<const char*, 2> kProtoLabel = {"udp", "tcp"};
@@ -171,11 +136,11 @@ std::vector<MetricFamily> DnsCollector::Collect() const {
       AddHistogram(response_size, With(base, "proto", kProtoLabel[p]), sum.response_size[p], kSizeBuckets);
     }
     for (std::size_t r = 0; r < kRcodeSlots; ++r) {
-      if (sum.responses[r] == 0) continue;
-      // plugin: the plugin that wrote the response; dnsd does not track it yet (CoreDNS leaves it
-      // empty too when no plugin is recorded).
-      AddCounter(responses, With(With(base, "rcode", RcodeLabel(r)), "plugin", ""),
-                 static_cast<double>(sum.responses[r]));
+      for (std::size_t w = 0; w < kResponderSlots; ++w) {
+        if (sum.responses[r][w] == 0) continue;
+        AddCounter(responses, With(With(base, "rcode", RcodeLabel(r)), "plugin", std::string(ResponderLabel(w))),
+                   static_cast<double>(sum.responses[r][w]));
+      }
     }
     for (std::size_t t = 0; t < kTypeSlots; ++t) {
       AddHistogram(duration, With(base, "type", std::string(TypeLabel(t))), sum.duration[t], kTimeBuckets);
@@ -183,10 +148,8 @@ std::vector<MetricFamily> DnsCollector::Collect() const {
   }
 
   std::vector<MetricFamily> families;
-  for (MetricFamily* f : {&build, &panics, &plugins, &requests, &responses, &duration, &request_size,
-                          &response_size}) {
-    if (!f->metric.empty()) families.push_back(std::move(*f));
-  }
+  AppendNonEmpty(families, {&build, &panics, &plugins, &requests, &responses, &duration, &request_size,
+                            &response_size});
   return families;
 }
 

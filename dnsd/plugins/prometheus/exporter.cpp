@@ -4,6 +4,9 @@
 #include <map>
 #include <mutex>
 
+#include "dnsd/plugins/prometheus/process_metrics.hpp"
+#include "dnsd/plugins/prometheus/reload_metrics.hpp"
+
 namespace dnsd::plugins::prometheus {
 namespace {
 
@@ -22,6 +25,8 @@ std::map<std::string, std::weak_ptr<Exporter>>& Registry() {
 Exporter::Exporter(const std::string& address, const std::string& bind)
     : address_(address), dns_(std::make_shared<DnsCollector>()), exposer_(bind, 1) {
   exposer_.RegisterCollectable(dns_);
+  RegisterReloadMetrics();
+  exposer_.RegisterCollectable(ProcessMetrics::Shared());
 }
 
 void Exporter::Register(const std::weak_ptr<::prometheus::Collectable>& collectable) {

@@ -5,8 +5,6 @@ namespace {
 
 constexpr std::size_t kPoolLimit = 4096;  // beyond this a burst's transactions are freed
 
-std::string ServerLabel(std::uint16_t port) { return "dns://:" + std::to_string(port); }  // CoreDNS
-
 }  // namespace
 
 void ObservedTransaction::Load(pipeline::Transaction& client, SeriesBlock& block) {
@@ -56,6 +54,7 @@ SeriesBlock& MetricsHandler::BlockFor(std::uint16_t port, const wire::Name& qnam
 
 void MetricsHandler::Serve(pipeline::Transaction& tx) {
   SeriesBlock& block = BlockFor(tx.ServerPort(), tx.View().qname);
+  TakeResponder();  // a note left by a response that did not come back through us
   ObservedTransaction* observed;
   if (free_.empty()) {
     observed = new ObservedTransaction(*this);
@@ -75,6 +74,7 @@ void MetricsHandler::OnAnswer(ObservedTransaction& observed, std::span<const std
   o.family = address.is_v6() && !address.to_v6().is_v4_mapped() ? kIpv6 : kIpv4;
   o.type_slot = TypeSlot(observed.View().qtype);
   o.rcode = response.size() > 3 ? (response[3] & 0x0F) : 2;
+  o.responder = static_cast<std::size_t>(TakeResponder());
   o.request_size = observed.Query().size();
   o.response_size = response.size();
   o.seconds = std::chrono::duration<double>(MetricsClock::now() - observed.start_).count();

@@ -32,6 +32,8 @@ std::string RcodeLabel(std::size_t rcode) {
   return std::to_string(rcode);
 }
 
+std::string ServerLabel(std::uint16_t port) { return "dns://:" + std::to_string(port); }
+
 SeriesBlock& WorkerSeries::Find(std::string_view server, std::string_view zone) {
   std::lock_guard lock(mutex_);
   for (Entry& e : entries_) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "dnsd/plugins/prometheus/local_counter.hpp"
+#include "dnsd/plugins/prometheus/responder.hpp"
 
 namespace dnsd::plugins::prometheus {
 
@@ -34,6 +35,8 @@ inline constexpr std::size_t kRcodeSlots = 16;                          // heade
 std::size_t TypeSlot(std::uint16_t qtype);
 std::string_view TypeLabel(std::size_t slot);
 std::string RcodeLabel(std::size_t rcode);  // "NOERROR", ..., unknown ones as their number
+// CoreDNS's `server` label of a query that arrived on `port`: "dns://:53" (dnsd has no bind plugin).
+std::string ServerLabel(std::uint16_t port);
 
 enum Proto : std::size_t { kUdp = 0, kTcp = 1 };
 enum Family : std::size_t { kIpv4 = 0, kIpv6 = 1 };  // CoreDNS labels "1" and "2"
@@ -44,6 +47,7 @@ struct Observation {
   Family family = kIpv4;
   std::size_t type_slot = 0;
   std::size_t rcode = 0;
+  std::size_t responder = 0;  // Responder slot: the plugin that wrote the response
   std::size_t request_size = 0;
   std::size_t response_size = 0;
   double seconds = 0.0;
@@ -56,14 +60,14 @@ struct alignas(64) SeriesBlock {  // own cache lines: no false sharing between w
 
   void Observe(const Observation& o) {
     requests[o.proto][o.family][o.type_slot].Add();
-    responses[o.rcode & 0xF].Add();
+    responses[o.rcode & 0xF][o.responder < kResponderSlots ? o.responder : 0].Add();
     duration[o.type_slot].Observe(kTimeBuckets, o.seconds);
     request_size[o.proto].Observe(kSizeBuckets, static_cast<double>(o.request_size));
     response_size[o.proto].Observe(kSizeBuckets, static_cast<double>(o.response_size));
   }
 
   std::array<std::array<std::array<LocalCounter, kTypeSlots>, 2>, 2> requests{};  // [proto][family][type]
-  std::array<LocalCounter, kRcodeSlots> responses{};
+  std::array<std::array<LocalCounter, kResponderSlots>, kRcodeSlots> responses{};  // [rcode][plugin]
   std::array<TimeHistogram, kTypeSlots> duration{};
   std::array<SizeHistogram, 2> request_size{}, response_size{};  // [proto]
 };
