@@ -59,13 +59,15 @@ wait_until_answers() {  # PID PORT NAME TYPE
   return 1
 }
 
-# start_knot [UDP_WORKERS] [TCP_WORKERS] -> sets KNOT_PORT, KNOT_PID
+# start_knot [UDP_WORKERS] [TCP_WORKERS] [ZONE_FILE...] -> sets KNOT_PORT, KNOT_PID
+# Each extra ZONE_FILE is served too, as the zone its file name says (soak.test.zone: soak.test.).
 start_knot() {
-  local udp_workers=${1:-1} tcp_workers=${2:-1} knotd dir attempt
+  local udp_workers=${1:-1} tcp_workers=${2:-1} knotd dir attempt f
+  shift 2 2>/dev/null || shift $#
   knotd=$(find_program knotd) || { say "SKIP: knotd not installed"; exit 77; }
   dir="$PEERS_DIR/knot"
   mkdir -p "$dir/run" "$dir/storage" "$dir/zones"
-  cp "$DNSD_ZONE_DIR"/*.zone "$dir/zones/"
+  cp "$DNSD_ZONE_DIR"/*.zone "$@" "$dir/zones/"
   for attempt in 1 2 3 4 5; do
     KNOT_PORT=$(random_port)
     port_in_use "$KNOT_PORT" && continue
@@ -94,6 +96,7 @@ template:
 zone:
   - domain: svc.cluster.local.
     file: svc.cluster.local.zone
+$(for f in "$@"; do f=$(basename "$f"); printf '  - domain: %s.\n    file: %s\n' "${f%.zone}" "$f"; done)
 CONF
     "$knotd" -c "$dir/knot.conf" 2>"$dir/knot.stderr" &
     KNOT_PID=$!
