@@ -14,6 +14,7 @@
 #include "dnsd/cli/flags.hpp"
 #include "dnsd/config/corefile.hpp"
 #include "dnsd/plugins/registry.hpp"
+#include "dnsd/server/reloader.hpp"
 #include "dnsd/server/server.hpp"
 
 #ifndef DNSD_VERSION
@@ -47,6 +48,9 @@ int Fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
+  // Reload signals that arrive before the reloader listens (it replaces these) must not kill us.
+  std::signal(SIGUSR1, SIG_IGN);
+  std::signal(SIGHUP, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   dnsd::cli::FlagsResult parsed = dnsd::cli::ParseFlags(args);
   if (!parsed.error.empty()) {
@@ -68,18 +72,22 @@ int main(int argc, char** argv) {
   }
 
   dnsd::config::Parsed<dnsd::config::Corefile> corefile;
-  std::uint16_t default_port = flags.dns_port.value_or(53);
+  dnsd::server::ConfigSource source;
+  source.default_port = flags.dns_port.value_or(53);
   if (!flags.conf.empty()) {
-    corefile = dnsd::config::ParseCorefileFromPath(flags.conf);
+    source.path = flags.conf;
   } else if (std::filesystem::exists("Corefile")) {
-    corefile = dnsd::config::ParseCorefileFromPath("Corefile");  // CoreDNS looks here too
+    source.path = "Corefile";  // CoreDNS looks here too
   } else {
-    corefile = dnsd::config::ParseCorefile(dnsd::cli::kBuiltInCorefile, "built-in default Corefile");
-    default_port = flags.dns_port.value_or(dnsd::cli::kBuiltInPort);
+    source.builtin_text = dnsd::cli::kBuiltInCorefile;
+    source.builtin_name = "built-in default Corefile";
+    source.default_port = flags.dns_port.value_or(dnsd::cli::kBuiltInPort);
   }
+  corefile = source.path.empty() ? dnsd::config::ParseCorefile(source.builtin_text, source.builtin_name)
+                                 : dnsd::config::ParseCorefileFromPath(source.path);
   if (!corefile.ok()) return Fail(corefile.error.ToString());
 
-  auto routes = dnsd::server::BuildRoutes(*corefile.value, default_port);
+  auto routes = dnsd::server::BuildRoutes(*corefile.value, source.default_port);
   if (!routes.ok()) return Fail(routes.error.ToString());
   auto shared_routes = std::make_shared<const dnsd::server::Routes>(std::move(*routes.value));
 
@@ -97,7 +105,8 @@ int main(int argc, char** argv) {
     }
     std::cout << VersionText() << std::flush;
   }
-  server.RunUntilSignal();
+  dnsd::server::ConfigReloader reloader(source, *corefile.value);
+  server.RunUntilSignal(&reloader);
   if (!flags.pidfile.empty()) std::remove(flags.pidfile.c_str());
   return 0;
 }

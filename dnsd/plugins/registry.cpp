@@ -9,6 +9,7 @@
 #include "dnsd/plugins/ready/setup.hpp"
 #include "dnsd/plugins/log/setup.hpp"
 #include "dnsd/plugins/prometheus/setup.hpp"
+#include "dnsd/plugins/reload/setup.hpp"
 #include "dnsd/plugins/rewrite/setup.hpp"
 
 namespace dnsd::plugins {
@@ -19,7 +20,7 @@ namespace {
 constexpr std::array kPlugins = {
     Plugin{"metadata", nullptr, true},   Plugin{"geoip", nullptr, true},
     Plugin{"cancel", nullptr, true},     Plugin{"tls", nullptr, true},
-    Plugin{"timeouts", nullptr, true},   Plugin{"reload", nullptr, true},
+    Plugin{"timeouts", nullptr, true},   Plugin{"reload", &reload::Setup, true},
     Plugin{"nsid", nullptr, true},       Plugin{"bufsize", nullptr, true},
     Plugin{"root", nullptr, true},       Plugin{"bind", nullptr, true},
     Plugin{"debug", nullptr, true},      Plugin{"trace", nullptr, true},

@@ -83,6 +83,11 @@ config::Parsed<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16
     config::Parsed<std::shared_ptr<Chain>> chain = BuildChain(block, ctx);
     if (!chain.ok()) return {std::nullopt, chain.error};
     routes.chains.push_back(*chain.value);
+    for (const auto& factory : (*chain.value)->factories) {
+      if (auto* reload = dynamic_cast<const plugins::reload::ReloadFactory*>(factory.get())) {
+        routes.reload = reload->options();
+      }
+    }
     for (const config::ServerAddress& address : addresses) {
       PortRoutes& port = by_port[address.port];
       port.port = address.port;

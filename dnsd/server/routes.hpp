@@ -4,11 +4,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "dnsd/config/corefile.hpp"
 #include "dnsd/pipeline/handler.hpp"
+#include "dnsd/plugins/reload/setup.hpp"
 #include "dnsd/wire/name.hpp"
 
 namespace dnsd::server {
@@ -33,6 +35,8 @@ struct PortRoutes {
 struct Routes {
   std::vector<PortRoutes> ports;
   std::vector<std::shared_ptr<Chain>> chains;  // every distinct chain, for Start()/Stop()
+  // Set when a server block has `reload` (the last one wins, as in CoreDNS): watch the Corefile.
+  std::optional<plugins::reload::ReloadOptions> reload;
 };
 
 // Builds routes from a parsed Corefile; plugin setup errors come back positioned.

@@ -9,13 +9,19 @@
 #include <csignal>
 #include <cstdlib>
 
+#include <algorithm>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <future>
 #include <thread>
+#include <utility>
 
 #include "dnsd/plugins/health/lameduck.hpp"
 #include "dnsd/plugins/ready/factory.hpp"
+#include "dnsd/server/log.hpp"
+#include "dnsd/server/reloader.hpp"
 
 namespace dnsd::server {
 
@@ -65,6 +71,28 @@ std::string CheckPortsFree(const Routes& routes) {
   return {};
 }
 
+// Runs `work` on `io`'s thread and waits for it.
+template <typename Work>
+auto RunOn(boost::asio::io_context& io, Work work) -> decltype(work()) {
+  std::packaged_task<decltype(work())()> task(std::move(work));
+  auto result = task.get_future();
+  boost::asio::post(io, [&task] { task(); });
+  return result.get();
+}
+
+void StartFactories(const Routes& routes, boost::asio::io_context& io) {
+  for (const auto& chain : routes.chains) {
+    plugins::ready::WatchChain(chain->plugin_names, chain->factories);
+    for (const auto& factory : chain->factories) factory->Start(io);
+  }
+}
+
+void StopFactories(const Routes& routes) {
+  for (const auto& chain : routes.chains) {
+    for (const auto& factory : chain->factories) factory->Stop();
+  }
+}
+
 }  // namespace
 
 std::string Server::Start() {
@@ -75,10 +103,7 @@ std::string Server::Start() {
   }
   // Shared background work (health checks) runs on the first worker's loop. `ready` first learns
   // which plugins of its server block it waits for.
-  for (const auto& chain : routes_->chains) {
-    plugins::ready::WatchChain(chain->plugin_names, chain->factories);
-    for (const auto& factory : chain->factories) factory->Start(workers_.front()->io());
-  }
+  StartFactories(*routes_, workers_.front()->io());
   started_factories_ = true;
   for (auto& worker : workers_) {
     threads_.emplace_back([w = worker.get()] { w->Run(); });
@@ -86,10 +111,48 @@ std::string Server::Start() {
   return {};
 }
 
-void Server::RunUntilSignal() {
+std::string Server::Reload(std::shared_ptr<const Routes> next) {
+  // Ports the running config does not serve must be free before anything changes.
+  Routes added;
+  for (const PortRoutes& port : next->ports) {
+    auto same = std::find_if(routes_->ports.begin(), routes_->ports.end(),
+                             [&](const PortRoutes& old) { return old.port == port.port; });
+    if (same == routes_->ports.end()) added.ports.push_back({port.port, {}});
+  }
+  if (std::string error = CheckPortsFree(added); !error.empty()) return error;
+
+  boost::asio::io_context& shared_io = workers_.front()->io();
+  RunOn(shared_io, [&] { StartFactories(*next, shared_io); });
+  // Every worker switches on its own thread; each finishes the queries it holds with the old chains.
+  std::vector<std::future<std::string>> swapped;
+  for (auto& worker : workers_) {
+    auto task = std::make_shared<std::packaged_task<std::string()>>(
+        [w = worker.get(), next] { return w->SwapRoutes(next); });
+    swapped.push_back(task->get_future());
+    boost::asio::post(worker->io(), [task] { (*task)(); });
+  }
+  std::string errors;
+  for (auto& result : swapped) {
+    std::string error = result.get();
+    if (!error.empty() && errors.empty()) errors = error;  // every worker reports the same ports
+  }
+  // The new config is in; a new port that would not open (taken between the check and the bind)
+  // is logged, the rest of the config serves.
+  if (!errors.empty()) Log(LogLevel::kError, "listen: " + errors);
+  std::shared_ptr<const Routes> old = std::exchange(routes_, std::move(next));
+  RunOn(shared_io, [&] { StopFactories(*old); });
+  return {};
+}
+
+void Server::RunUntilSignal(ConfigReloader* reloader) {
   boost::asio::io_context signals_io;
   boost::asio::signal_set signals(signals_io, SIGTERM, SIGINT);
-  signals.async_wait([](const boost::system::error_code&, int) {});
+  if (reloader) {
+    reloader->Run(signals_io, *this);
+  }
+  signals.async_wait([&signals_io](const boost::system::error_code& ec, int) {
+    if (!ec) signals_io.stop();
+  });
   signals_io.run();
   // Lameduck (`health { lameduck D }`): /health and /ready say 503 while DNS is still answered
   // for D, so load balancers drain this instance before it stops.
@@ -101,11 +164,7 @@ void Server::RunUntilSignal() {
 void Server::Stop() {
   if (started_factories_) {
     // Factories' background work lives on the first worker's loop: stop it from there.
-    boost::asio::post(workers_.front()->io(), [routes = routes_] {
-      for (const auto& chain : routes->chains) {
-        for (const auto& factory : chain->factories) factory->Stop();
-      }
-    });
+    boost::asio::post(workers_.front()->io(), [routes = routes_] { StopFactories(*routes); });
     started_factories_ = false;
   }
   for (auto& worker : workers_) worker->Shutdown();

@@ -11,6 +11,8 @@
 
 namespace dnsd::server {
 
+class ConfigReloader;
+
 class Server {
  public:
   Server(std::shared_ptr<const Routes> routes, unsigned workers, ListenLimits limits = {});
@@ -18,9 +20,17 @@ class Server {
 
   // Opens every worker's sockets; on failure returns the reason and nothing keeps running.
   std::string Start();
-  // Blocks until SIGTERM or SIGINT, then stops gracefully.
-  void RunUntilSignal();
+  // Blocks until SIGTERM or SIGINT, then stops gracefully. With a `reloader`, SIGUSR1 and SIGHUP
+  // reload the config, and so does a change of the Corefile when it has the `reload` plugin.
+  void RunUntilSignal(ConfigReloader* reloader = nullptr);
   void Stop();
+
+  // Swaps a new config into the running workers without dropping queries: starts the new
+  // factories, has every worker build its handlers and switch to them, then stops the old
+  // factories. Call from one thread at a time, while running. Returns what failed (a new port
+  // that cannot be opened); on a port conflict found up front nothing is changed.
+  std::string Reload(std::shared_ptr<const Routes> routes);
+  const std::shared_ptr<const Routes>& routes() const { return routes_; }
 
  private:
   std::shared_ptr<const Routes> routes_;

@@ -7,6 +7,8 @@
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+
 #include "dnsd/server/log.hpp"
 #include "dnsd/server/tcp_listener.hpp"
 #include "dnsd/server/udp_listener.hpp"
@@ -50,21 +52,25 @@ std::string OpenBound(Socket& socket, const asio::ip::address& address, std::uin
 }  // namespace
 
 Worker::Worker(unsigned index, std::shared_ptr<const Routes> routes, ListenLimits limits)
-    : index_(index), routes_(std::move(routes)), limits_(limits) {
-  BuildChains();
+    : index_(index), limits_(limits) {
+  current_.routes = std::move(routes);
+  ports_ = BuildChains(current_);
 }
 
 Worker::~Worker() {
-  // Listeners before handlers, handlers before the io_context (member order does the rest).
-  udp_.clear();
-  tcp_.clear();
-  handlers_.clear();
+  // Listeners before handlers (their pooled transactions may point into handlers), handlers before
+  // the io_context (member order does the rest).
+  listeners_.clear();
+  closed_listeners_.clear();
+  retired_.clear();
+  current_.handlers.clear();
 }
 
-void Worker::BuildChains() {
+std::vector<std::vector<Worker::ZoneHandler>> Worker::BuildChains(Generation& generation) {
   pipeline::WorkerContext context{io_, index_};
   std::map<const Chain*, pipeline::Handler*> built;
-  for (const PortRoutes& port : routes_->ports) {
+  std::vector<std::vector<ZoneHandler>> ports(listener_ports_.size());
+  for (const PortRoutes& port : generation.routes->ports) {
     std::vector<ZoneHandler> zones;
     for (const ZoneRoute& zone : port.zones) {
       auto found = built.find(zone.chain.get());
@@ -72,8 +78,10 @@ void Worker::BuildChains() {
         pipeline::Handler* first = nullptr;
         pipeline::Handler* previous = nullptr;
         for (const auto& factory : zone.chain->factories) {
-          handlers_.push_back(factory->CreateHandler(context));
-          pipeline::Handler* handler = handlers_.back().get();
+          std::unique_ptr<pipeline::Handler> made = factory->CreateHandler(context);
+          if (!made) continue;  // a plugin with no part in serving queries (reload)
+          generation.handlers.push_back(std::move(made));
+          pipeline::Handler* handler = generation.handlers.back().get();
           if (previous) previous->SetNext(handler);
           else first = handler;
           previous = handler;
@@ -82,38 +90,98 @@ void Worker::BuildChains() {
       }
       zones.push_back({&zone, found->second});
     }
-    ports_.push_back(std::move(zones));
+    auto index = std::find(listener_ports_.begin(), listener_ports_.end(), port.port);
+    if (index == listener_ports_.end()) {
+      listener_ports_.push_back(port.port);
+      ports.emplace_back();
+      index = listener_ports_.end() - 1;
+    }
+    ports[static_cast<std::size_t>(index - listener_ports_.begin())] = std::move(zones);
   }
+  return ports;
+}
+
+std::string Worker::OpenPort(std::size_t port_index) {
+  const asio::ip::address any4 = asio::ip::address_v4::any();
+  const asio::ip::address any6 = asio::ip::address_v6::any();
+  const std::uint16_t port = listener_ports_[port_index];
+  if (listeners_.size() <= port_index) listeners_.resize(port_index + 1);
+  PortListeners& opened = listeners_[port_index];
+  for (const asio::ip::address& address : {any4, any6}) {
+    asio::ip::udp::socket udp(io_);
+    std::string error = OpenBound<asio::ip::udp::socket, asio::ip::udp>(udp, address, port);
+    if (!error.empty()) {
+      if (address.is_v6()) {
+        if (index_ == 0) Log(LogLevel::kWarning, "IPv6 unavailable, serving IPv4 only: " + error);
+        continue;
+      }
+      return "udp: " + error;
+    }
+    asio::ip::tcp::acceptor tcp(io_);
+    error = OpenBound<asio::ip::tcp::acceptor, asio::ip::tcp>(tcp, address, port);
+    if (!error.empty()) return "tcp: " + error;
+    error_code ec;
+    tcp.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return "tcp listen: " + ec.message();
+    opened.udp.push_back(std::make_unique<UdpListener>(*this, port_index, std::move(udp)));
+    opened.tcp.push_back(std::make_shared<TcpListener>(*this, port_index, std::move(tcp)));
+  }
+  return {};
 }
 
 std::string Worker::Listen() {
-  const asio::ip::address any4 = asio::ip::address_v4::any();
-  const asio::ip::address any6 = asio::ip::address_v6::any();
-  for (std::size_t i = 0; i < routes_->ports.size(); ++i) {
-    const std::uint16_t port = routes_->ports[i].port;
-    for (const asio::ip::address& address : {any4, any6}) {
-      asio::ip::udp::socket udp(io_);
-      std::string error = OpenBound<asio::ip::udp::socket, asio::ip::udp>(udp, address, port);
-      if (!error.empty()) {
-        if (address.is_v6()) {
-          if (index_ == 0) Log(LogLevel::kWarning, "IPv6 unavailable, serving IPv4 only: " + error);
-          continue;
-        }
-        return "udp: " + error;
+  for (std::size_t i = 0; i < listener_ports_.size(); ++i) {
+    if (std::string error = OpenPort(i); !error.empty()) return error;
+  }
+  for (PortListeners& port : listeners_) {
+    for (auto& listener : port.udp) listener->Start();
+    for (auto& listener : port.tcp) listener->Start();
+  }
+  listening_ = true;
+  return {};
+}
+
+std::string Worker::SwapRoutes(std::shared_ptr<const Routes> routes) {
+  Generation next;
+  next.routes = std::move(routes);
+  std::vector<std::vector<ZoneHandler>> ports = BuildChains(next);
+  std::string errors;
+  listeners_.resize(listener_ports_.size());
+  for (std::size_t i = 0; i < listener_ports_.size(); ++i) {
+    PortListeners& port = listeners_[i];
+    const bool served = !ports[i].empty();
+    const bool open = !port.udp.empty();
+    if (served && !open && listening_) {
+      if (std::string error = OpenPort(i); !error.empty()) {
+        errors += (errors.empty() ? "" : "; ") + std::string("port ") +
+                  std::to_string(listener_ports_[i]) + ": " + error;
       }
-      asio::ip::tcp::acceptor tcp(io_);
-      error = OpenBound<asio::ip::tcp::acceptor, asio::ip::tcp>(tcp, address, port);
-      if (!error.empty()) return "tcp: " + error;
-      error_code ec;
-      tcp.listen(asio::socket_base::max_listen_connections, ec);
-      if (ec) return "tcp listen: " + ec.message();
-      udp_.push_back(std::make_unique<UdpListener>(*this, i, std::move(udp)));
-      tcp_.push_back(std::make_shared<TcpListener>(*this, i, std::move(tcp)));
+      for (auto& listener : port.udp) listener->Start();
+      for (auto& listener : port.tcp) listener->Start();
+    } else if (!served && open) {
+      for (auto& listener : port.udp) listener->Close();
+      for (auto& listener : port.tcp) listener->Close();
+      closed_listeners_.push_back(std::move(port));
+      port = PortListeners{};
     }
   }
-  for (auto& listener : udp_) listener->Start();
-  for (auto& listener : tcp_) listener->Start();
-  return {};
+  // From here on Dispatch uses the new chains; the old ones only finish what they hold.
+  ports_ = std::move(ports);
+  current_.retired_at = std::chrono::steady_clock::now();
+  retired_.push_back(std::move(current_));
+  current_ = std::move(next);
+  RetireLater();
+  return errors;
+}
+
+void Worker::RetireLater() {
+  retire_timer_.expires_after(limits_.retire_after);
+  retire_timer_.async_wait([this](const error_code& ec) {
+    if (ec) return;
+    const auto cutoff = std::chrono::steady_clock::now() - limits_.retire_after;
+    std::erase_if(retired_, [cutoff](const Generation& old) { return old.retired_at <= cutoff; });
+    if (!retired_.empty()) RetireLater();
+  });
 }
 
 void Worker::Run() { io_.run(); }
@@ -126,8 +194,11 @@ void Worker::Shutdown() {
 }
 
 void Worker::CloseListeners() {
-  for (auto& listener : udp_) listener->Close();
-  for (auto& listener : tcp_) listener->Close();
+  retire_timer_.cancel();
+  for (PortListeners& port : listeners_) {
+    for (auto& listener : port.udp) listener->Close();
+    for (auto& listener : port.tcp) listener->Close();
+  }
 }
 
 void Worker::DrainThenStop(std::chrono::steady_clock::time_point deadline) {

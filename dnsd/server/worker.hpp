@@ -25,6 +25,9 @@ struct ListenLimits {
   std::chrono::milliseconds tcp_idle_timeout{8000};        // miekg/dns tcpIdleTimeout
   std::size_t tcp_pipelined_per_connection = 128;
   std::chrono::milliseconds drain_grace{2000};             // how long Shutdown waits for answers
+  // After a reload, how long the old handlers stay alive. Every transaction that entered a chain is
+  // answered within forward's overall deadline (5 s), twice that with a rewrite cname follow-up.
+  std::chrono::milliseconds retire_after{30000};
 };
 
 class Worker {
@@ -37,6 +40,12 @@ class Worker {
   // Opens this worker's UDP and TCP sockets on every port, IPv4 and IPv6 (IPv6 is skipped with a
   // warning where the host has none). Returns an empty string or what failed.
   std::string Listen();
+  // Config reload; must run on this worker's thread (post it). Builds this worker's handlers of
+  // `routes`, opens sockets for ports that are new and closes those of ports that are gone; queries
+  // read after this call go to the new chains, queries already in them finish there. The old
+  // handlers are freed limits().retire_after later. Returns "" or the ports that failed to open.
+  std::string SwapRoutes(std::shared_ptr<const Routes> routes);
+  std::size_t retired_generations() const { return retired_.size(); }
   void Run();
   // Thread-safe: stops listening, lets in-flight queries finish (bounded), then stops the loop.
   void Shutdown();
@@ -57,19 +66,38 @@ class Worker {
     const ZoneRoute* route;
     pipeline::Handler* first;  // nullptr: empty chain
   };
-  void BuildChains();
+  // One config's handlers on this worker, with the routes they were made from.
+  struct Generation {
+    std::shared_ptr<const Routes> routes;
+    std::vector<std::unique_ptr<pipeline::Handler>> handlers;
+    std::chrono::steady_clock::time_point retired_at;
+  };
+  struct PortListeners {
+    std::vector<std::unique_ptr<UdpListener>> udp;
+    std::vector<std::shared_ptr<TcpListener>> tcp;
+  };
+  // Builds `generation`'s handlers and returns the zones of each listener port index (ports the
+  // routes do not have get none); new ports are appended to listener_ports_.
+  std::vector<std::vector<ZoneHandler>> BuildChains(Generation& generation);
+  std::string OpenPort(std::size_t port_index);
   void CloseListeners();
+  void RetireLater();
   void DrainThenStop(std::chrono::steady_clock::time_point deadline);
 
   boost::asio::io_context io_{1};
   unsigned index_;
-  std::shared_ptr<const Routes> routes_;
   ListenLimits limits_;
-  std::vector<std::vector<ZoneHandler>> ports_;  // indexed like routes_->ports
-  std::vector<std::unique_ptr<pipeline::Handler>> handlers_;
-  std::vector<std::unique_ptr<UdpListener>> udp_;
-  std::vector<std::shared_ptr<TcpListener>> tcp_;
+  Generation current_;
+  std::vector<Generation> retired_;  // replaced by a reload, freed retire_after later
+  // Port index -> port number, stable for the worker's life: listeners keep their index across
+  // reloads, so a port that stays keeps its sockets and in-flight TCP connections.
+  std::vector<std::uint16_t> listener_ports_;
+  std::vector<std::vector<ZoneHandler>> ports_;  // indexed like listener_ports_
+  std::vector<PortListeners> listeners_;         // indexed like listener_ports_
+  std::vector<PortListeners> closed_listeners_;  // of removed ports: their transactions may be in flight
+  bool listening_ = false;
   boost::asio::steady_timer drain_timer_{io_};
+  boost::asio::steady_timer retire_timer_{io_};
   long in_flight_ = 0;
 };
 
