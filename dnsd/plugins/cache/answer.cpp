@@ -43,6 +43,9 @@ Analysis Analyse(std::span<const std::uint8_t> response, const wire::MessageView
       head.qname.WireLength() != query.qname.WireLength() || head.question_offset != wire::kHeaderSize) {
     return out;
   }
+  // A hit overwrites the stored question with the client's name: stored uncompressed, it is
+  // exactly the name's wire length long, so nothing after it moves.
+  if (head.question_end != wire::kHeaderSize + head.qname.WireLength() + 4) return out;
   const std::size_t counts[3] = {h.ancount, h.nscount, h.arcount};
   std::uint32_t minimal = 0xFFFFFFFF;
   std::uint32_t soa_minimum = 0xFFFFFFFF;
@@ -52,6 +55,10 @@ Analysis Analyse(std::span<const std::uint8_t> response, const wire::MessageView
   std::size_t offset = head.question_end;
   for (int section = 0; section < 3; ++section) {
     for (std::size_t i = 0; i < counts[section]; ++i) {
+      // SkipRecord checks the owner name as the parser does (pointers, lengths): a record dnsd
+      // cannot parse is passed through, never stored and replayed. SkipName then finds its end.
+      std::size_t checked_end = 0;
+      if (wire::SkipRecord(response, offset, &checked_end) != wire::WireError::kOk) return out;
       std::size_t p = SkipName(response, offset);
       if (p == 0 || p + 10 > response.size()) return out;
       const std::uint16_t type = Read16(&response[p]);
@@ -124,9 +131,9 @@ std::size_t PatchReply(std::span<std::uint8_t> buffer, std::size_t length, const
   const bool dnssec_ok = client.edns && client.edns->dnssec_ok;
   if (!dnssec_ok && !client.header.ad()) flags &= static_cast<std::uint16_t>(~kAd);
   Write16(m + 2, flags);
-  // Same name, same length: only the letter case can differ.
-  std::memcpy(m + wire::kHeaderSize, patch.client_query.data() + wire::kHeaderSize,
-              client.qname.WireLength());
+  // Same name, same length: only the letter case can differ. From the parsed name (the client's
+  // case, uncompressed), not the query's octets: a compressed question is shorter or longer.
+  std::memcpy(m + wire::kHeaderSize, client.qname.Wire().data(), client.qname.WireLength());
   if (!patch.keep_ttl) {
     const std::uint8_t ttl[4] = {static_cast<std::uint8_t>(patch.ttl >> 24),
                                  static_cast<std::uint8_t>(patch.ttl >> 16),

@@ -48,7 +48,7 @@ std::size_t BuildStoredForm(std::span<const std::uint8_t> response, const Analys
 
 // How a stored answer becomes the reply to one client.
 struct ReplyPatch {
-  std::span<const std::uint8_t> client_query;  // its ID, flags and question name are used
+  std::span<const std::uint8_t> client_query;  // the query as received (the view is what is read)
   const wire::MessageView* client_view = nullptr;
   std::span<const std::uint16_t> ttl_offsets;
   std::uint32_t ttl = 0;      // written to every record (not OPT) unless keep_ttl
