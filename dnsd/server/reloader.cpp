@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 
+#include "dnsd/plugins/prometheus/reload_metrics.hpp"
 #include "dnsd/server/log.hpp"
 #include "dnsd/server/routes.hpp"
 #include "dnsd/server/server.hpp"
@@ -72,6 +73,7 @@ void ConfigReloader::Run(boost::asio::io_context& io, Server& server) {
   WaitSignal();
   if (server.routes()->reload) {
     Log(LogLevel::kInfo, "plugin/reload: Running configuration SHA512 = " + running_digest_);
+    plugins::prometheus::SetReloadVersion(running_digest_);
   }
   ScheduleCheck();
 }
@@ -104,6 +106,8 @@ std::string ConfigReloader::ReloadNow(Server& server, Trigger trigger, const cha
     } else {
       Log(LogLevel::kError, std::string(signal_name) + ": " + message);
     }
+    // CoreDNS counts only its timer's failures; a failed signal reload is as much worth an alert.
+    plugins::prometheus::CountReloadFailure();
     return message;
   };
 
@@ -138,7 +142,10 @@ std::string ConfigReloader::ReloadNow(Server& server, Trigger trigger, const cha
   auto shared = std::make_shared<const Routes>(std::move(*routes.value));
   if (std::string error = server.Reload(shared); !error.empty()) return fail(error);
   running_digest_ = digest;
-  if (shared->reload) Log(LogLevel::kInfo, "plugin/reload: Running configuration SHA512 = " + digest);
+  if (shared->reload) {
+    Log(LogLevel::kInfo, "plugin/reload: Running configuration SHA512 = " + digest);
+    plugins::prometheus::SetReloadVersion(digest);
+  }
   Log(LogLevel::kInfo, "Reloading complete");
   return {};
 }

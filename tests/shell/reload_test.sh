@@ -12,18 +12,21 @@ DNSD=${1:-${DNSD_BINARY:-}}
 [ -n "$DNSD" ] || die "usage: $0 /path/to/dnsd"
 command -v dig >/dev/null || die "dig not installed (bind9-dnsutils)"
 command -v dnsperf >/dev/null || { say "SKIP: dnsperf not installed"; exit 77; }
+command -v curl >/dev/null || die "curl not installed"
 peers_init
 start_knot
 
 LEGACY=app.marathon.mesos
+METRICS_PORT=$(random_port)
 # corefile TARGET [EXTRA_LINE]: the config with the legacy name mapped to TARGET.
 corefile() {
-  printf '.:%s {\n    reload 2s 1s\n    rewrite name exact %s %s\n    forward . 127.0.0.1:%s\n    %s\n}\n' \
-    "$DNSD_PORT" "$LEGACY" "$1" "$KNOT_PORT" "${2:-}"
+  printf '.:%s {\n    reload 2s 1s\n    rewrite name exact %s %s\n    forward . 127.0.0.1:%s\n    %s\n    prometheus 127.0.0.1:%s\n}\n' \
+    "$DNSD_PORT" "$LEGACY" "$1" "$KNOT_PORT" "${2:-}" "$METRICS_PORT"
 }
 start_dnsd "$DNSD" "reload 2s 1s
     rewrite name exact $LEGACY svc1.ns1-default.svc.cluster.local
-    forward . 127.0.0.1:$KNOT_PORT"
+    forward . 127.0.0.1:$KNOT_PORT
+    prometheus 127.0.0.1:$METRICS_PORT"
 CONF="$PEERS_DIR/dnsd/Corefile"
 
 FAILED=0
@@ -99,6 +102,17 @@ else
   bad "dnsperf during reloads: sent=$sent lost=$lost completed=$completed NOERROR=$noerror"
   cat "$PEERS_DIR/dnsperf.out" >&2
 fi
+
+# Metrics live through reloads: the requests counter covers every query dnsperf sent, the failed
+# reloads (timer and SIGUSR1 on the broken file) are counted, one version series remains.
+metrics=$(curl -s "http://127.0.0.1:$METRICS_PORT/metrics")
+requests=$(printf '%s\n' "$metrics" | awk '/^coredns_dns_requests_total[{ ]/ { n += $NF } END { printf "%d", n }')
+[ "${requests:-0}" -ge "${sent:-1}" ] && ok "coredns_dns_requests_total counted across reloads ($requests >= $sent)" ||
+  bad "coredns_dns_requests_total counted across reloads ($requests < $sent)"
+failed=$(printf '%s\n' "$metrics" | awk '/^coredns_reload_failed_total / { print $2 }')
+[ "$failed" == 2 ] && ok "coredns_reload_failed_total 2" || bad "coredns_reload_failed_total: '$failed', want 2"
+versions=$(printf '%s\n' "$metrics" | grep -c '^coredns_reload_version_info{hash="sha512",value="[0-9a-f]\{128\}"} 1')
+[ "$versions" == 1 ] && ok "one coredns_reload_version_info series" || bad "coredns_reload_version_info series: $versions"
 
 # 6. A reload can add a port (and the old one keeps answering).
 NEW_PORT=$(random_port)
