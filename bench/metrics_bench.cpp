@@ -4,6 +4,8 @@
 //                          prometheus-cpp Counter/Histogram per label set would do)
 //   BM_HandlerServe      - the whole per-worker handler: pooled wrapper, two clock reads, Observe
 //   BM_NoMetrics         - the same query answered without the plugin, for the difference
+//   BM_RewriteRuleCount  - dnsd_rewrite_rule_hits_total: a rewritten query adds to its rule's and its
+//                          set's counters in the worker's own RuleTable (arrays by rule index)
 // Run with 1 and 2 threads; the per-worker cost stays flat, the shared one does not.
 #include <benchmark/benchmark.h>
 
@@ -13,6 +15,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "dnsd/plugins/prometheus/factory.hpp"
+#include "dnsd/plugins/rewrite/metrics.hpp"
 #include "dnsd/wire/name.hpp"
 
 namespace {
@@ -136,6 +139,27 @@ void BM_NoMetrics(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_NoMetrics)->Threads(1)->Threads(2)->UseRealTime();
+
+void BM_RewriteRuleCount(benchmark::State& state) {
+  constexpr std::uint32_t kRules = 1000;
+  auto labels = std::make_shared<dnsd::plugins::rewrite::RuleLabels>();
+  labels->sets = {"a.yaml", "b.yaml", "c.yaml", "d.yaml"};
+  for (std::uint32_t r = 0; r < kRules; ++r) {
+    labels->rule.push_back("a.yaml:" + std::to_string(r + 1) + ":3");
+    labels->set_of_rule.push_back(r % 4);
+  }
+  dnsd::plugins::rewrite::RuleTable table(labels, "dns://:53", ".");
+  auto outcome = std::make_unique<dnsd::rules::Outcome>();
+  outcome->applied_count = 1;
+  std::uint32_t i = 0;
+  for (auto _ : state) {
+    outcome->applied[0] = (i++ * 7919u) % kRules;
+    table.Count(*outcome);
+  }
+  benchmark::DoNotOptimize(table.rule_hits[0].Read());
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RewriteRuleCount)->Threads(1)->Threads(2)->UseRealTime();
 
 }  // namespace
 

@@ -41,6 +41,7 @@ Analysis Analyse(std::span<const std::uint8_t> response, const wire::MessageView
   if (!h.qr() || h.opcode() != wire::Opcode::kQuery || h.tc()) return out;
   if (head.qtype != query.qtype || head.qclass != query.qclass || !(head.qname == query.qname) ||
       head.qname.WireLength() != query.qname.WireLength() || head.question_offset != wire::kHeaderSize) {
+    out.mismatched = true;
     return out;
   }
   // A hit overwrites the stored question with the client's name: stored uncompressed, it is

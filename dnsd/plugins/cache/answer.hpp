@@ -30,6 +30,7 @@ inline constexpr std::size_t kBareOptSize = 11;
 struct Analysis {
   AnswerType type = AnswerType::kOther;
   bool cacheable = false;         // false: pass through untouched (TC, wrong question, TSIG, ...)
+  bool mismatched = false;        // not a reply to the query's question (coredns_cache_drops_total)
   std::uint32_t minimal_ttl = 0;  // seconds: CoreDNS's MinimalTTL with RFC 2308's SOA MINIMUM
   std::size_t stored_length = 0;  // the message without its OPT record (the stored form's length)
   bool has_opt = false;

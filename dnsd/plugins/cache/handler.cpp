@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "dnsd/plugins/prometheus/responder.hpp"
+#include "dnsd/plugins/prometheus/series.hpp"
+
 namespace dnsd::plugins::cache {
 namespace {
 
@@ -61,10 +64,17 @@ void RefreshTransaction::Respond(std::span<const std::uint8_t> response) {
 }
 
 CacheHandler::CacheHandler(std::shared_ptr<const CompiledOptions> options,
-                           std::shared_ptr<CacheStore> store, std::shared_ptr<const Clock> clock)
+                           std::shared_ptr<CacheStore> store, std::shared_ptr<const Clock> clock,
+                           unsigned worker)
     : options_(std::move(options)), store_(std::move(store)), clock_(std::move(clock)),
       hit_buffer_(kMaxMessage + kBareOptSize), stored_buffer_(kMaxMessage + kBareOptSize),
-      hit_offsets_(kMaxRecords), stored_offsets_(kMaxRecords) {}
+      hit_offsets_(kMaxRecords), stored_offsets_(kMaxRecords),
+      metrics_(prometheus::ZonesLabel(options_->options.zones), store_, worker) {}
+
+void CacheHandler::Answer(pipeline::Transaction& client, std::span<const std::uint8_t> response) {
+  prometheus::NoteResponder(prometheus::Responder::kCache);
+  client.Respond(response);
+}
 
 CacheHandler::~CacheHandler() = default;
 
@@ -84,7 +94,7 @@ void CacheHandler::RespondFromEntry(pipeline::Transaction& tx, const LookupResul
   patch.keep_ttl = options_->options.keep_ttl;
   patch.from_cache = true;
   const std::size_t length = PatchReply(hit_buffer_, hit.length, patch);
-  tx.Respond({hit_buffer_.data(), length});
+  Answer(tx, {hit_buffer_.data(), length});
 }
 
 RefreshTransaction* CacheHandler::PrepareRefresh(const pipeline::Transaction& tx, const CacheKey& key) {
@@ -101,17 +111,24 @@ void CacheHandler::Serve(pipeline::Transaction& tx) {
     return Next(tx);
   }
   MakeKey(view, key_);
+  CacheCounters& counters = metrics_.For(tx.ServerPort());
+  counters.requests.Add();
   const LookupResult hit =
       store_->Lookup(key_, clock_->NowNanos(), LookupMode::kServe, hit_buffer_, hit_offsets_);
+  // CoreDNS counts a usable entry as a hit, stale ones too (served or verified first).
+  if (hit.status == LookupStatus::kMiss) counters.misses.Add();
+  else counters.hits[static_cast<int>(hit.kind)].Add();
   const bool verify = options_->options.stale_mode == StaleMode::kVerify;
   if (hit.status == LookupStatus::kFresh || (hit.status == LookupStatus::kStale && !verify)) {
     // The refresh copies the query now: after Respond the client's transaction is gone.
     RefreshTransaction* refresh = hit.start_refresh ? PrepareRefresh(tx, key_) : nullptr;
+    if (refresh) counters.prefetches.Add();
     if (hit.status == LookupStatus::kFresh) {
       ++stats_.hits;
       RespondFromEntry(tx, hit, static_cast<std::uint32_t>(hit.remaining));
     } else {
       ++stats_.stale_hits;
+      counters.served_stale.Add();
       RespondFromEntry(tx, hit, 0);  // CoreDNS answers stale entries with TTL 0
     }
     if (refresh) Next(*refresh);
@@ -124,9 +141,11 @@ void CacheHandler::Serve(pipeline::Transaction& tx) {
 }
 
 CacheHandler::StoredAnswer CacheHandler::Store(const CacheKey& key, const wire::MessageView& query,
-                                               std::span<const std::uint8_t> response, bool refresh) {
+                                               std::span<const std::uint8_t> response, bool refresh,
+                                               CacheCounters& counters) {
   StoredAnswer stored;
   const Analysis analysis = Analyse(response, query, stored_offsets_);
+  if (analysis.mismatched) counters.drops.Add();
   if (!analysis.cacheable) return stored;
   const Options& options = options_->options;
   Kind kind = Kind::kSuccess;
@@ -160,7 +179,7 @@ CacheHandler::StoredAnswer CacheHandler::Store(const CacheKey& key, const wire::
   request.ttl_offsets = {stored_offsets_.data(), analysis.ttl_count};
   request.ttl = ttl;
   request.now = clock_->NowNanos();
-  store_->Insert(request);
+  if (store_->Insert(request)) counters.evictions[static_cast<int>(kind)].Add();
   ++stats_.stored;
   stored.length = length;
   stored.ttl_count = analysis.ttl_count;
@@ -181,15 +200,17 @@ void CacheHandler::OnAnswer(CachingTransaction& caching, std::span<const std::ui
       if (stale.status != LookupStatus::kMiss) {
         Release(free_caching_, &caching);
         ++stats_.stale_hits;
+        metrics_.For(client->ServerPort()).served_stale.Add();
         return RespondFromEntry(*client, stale, static_cast<std::uint32_t>(std::max<std::int64_t>(stale.remaining, 0)));
       }
     }
   }
-  const StoredAnswer stored = Store(caching.key_, client->View(), response, false);
+  const StoredAnswer stored =
+      Store(caching.key_, client->View(), response, false, metrics_.For(client->ServerPort()));
   Release(free_caching_, &caching);  // nothing below touches it
   if (stored.length == 0) {
     ++stats_.not_stored;
-    return client->Respond(response);
+    return Answer(*client, response);
   }
   // The client gets what a hit would give it now: the capped TTL on every record (CoreDNS), the
   // OPT record rebuilt for its EDNS.
@@ -200,11 +221,12 @@ void CacheHandler::OnAnswer(CachingTransaction& caching, std::span<const std::ui
   patch.ttl = stored.ttl;
   patch.keep_ttl = options_->options.keep_ttl;
   const std::size_t length = PatchReply(stored_buffer_, stored.length, patch);
-  client->Respond({stored_buffer_.data(), length});
+  Answer(*client, {stored_buffer_.data(), length});
 }
 
 void CacheHandler::OnRefreshAnswer(RefreshTransaction& refresh, std::span<const std::uint8_t> response) {
-  const StoredAnswer stored = Store(refresh.key_, refresh.View(), response, true);
+  const StoredAnswer stored =
+      Store(refresh.key_, refresh.View(), response, true, metrics_.For(refresh.ServerPort()));
   if (stored.length == 0) store_->EndRefresh(refresh.key_);
   Release(free_refresh_, &refresh);
 }

@@ -12,6 +12,7 @@
 #include "dnsd/plugins/cache/clock.hpp"
 #include "dnsd/plugins/cache/compiled_options.hpp"
 #include "dnsd/plugins/cache/key.hpp"
+#include "dnsd/plugins/cache/metrics.hpp"
 #include "dnsd/plugins/cache/store.hpp"
 
 namespace dnsd::plugins::cache {
@@ -61,7 +62,7 @@ class RefreshTransaction final : public pipeline::Transaction {
 class CacheHandler : public pipeline::Handler {
  public:
   CacheHandler(std::shared_ptr<const CompiledOptions> options, std::shared_ptr<CacheStore> store,
-               std::shared_ptr<const Clock> clock);
+               std::shared_ptr<const Clock> clock, unsigned worker = 0);
   ~CacheHandler() override;
 
   void Serve(pipeline::Transaction& tx) override;
@@ -81,9 +82,11 @@ class CacheHandler : public pipeline::Handler {
   void RespondFromEntry(pipeline::Transaction& tx, const LookupResult& hit, std::uint32_t ttl);
   void OnAnswer(CachingTransaction& caching, std::span<const std::uint8_t> response);
   void OnRefreshAnswer(RefreshTransaction& refresh, std::span<const std::uint8_t> response);
+  // Answers the client (CoreDNS's `plugin` label: "cache", misses included, as its writer wraps).
+  static void Answer(pipeline::Transaction& client, std::span<const std::uint8_t> response);
   // Analyses and stores `response` (the stored form stays in stored_buffer_).
   StoredAnswer Store(const CacheKey& key, const wire::MessageView& query,
-                     std::span<const std::uint8_t> response, bool refresh);
+                     std::span<const std::uint8_t> response, bool refresh, CacheCounters& counters);
   RefreshTransaction* PrepareRefresh(const pipeline::Transaction& tx, const CacheKey& key);
   void PassOn(pipeline::Transaction& tx) { Next(tx); }
 
@@ -98,6 +101,7 @@ class CacheHandler : public pipeline::Handler {
   std::vector<std::unique_ptr<CachingTransaction>> free_caching_;
   std::vector<std::unique_ptr<RefreshTransaction>> free_refresh_;
   CacheStats stats_;
+  CacheMetricsRoute metrics_;
 };
 
 }  // namespace dnsd::plugins::cache

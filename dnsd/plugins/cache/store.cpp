@@ -175,7 +175,7 @@ void CacheStore::EvictOne(Shard& shard, Kind kind) {
   ::operator delete(victim);  // under the lock, but eviction is on the insert path only
 }
 
-void CacheStore::Insert(const InsertRequest& request) {
+bool CacheStore::Insert(const InsertRequest& request) {
   const CacheKey& key = *request.key;
   const std::size_t size = Entry::Size(key.length, request.message.size(), request.ttl_offsets.size());
   // Allocated and filled before locking: the critical section only links it in.
@@ -197,6 +197,7 @@ void CacheStore::Insert(const InsertRequest& request) {
 
   Shard& shard = ShardOf(shards_, key.hash);
   Entry* replaced = nullptr;
+  bool evicted = false;
   {
     std::lock_guard lock(shard.mutex);
     if (std::size_t i = Find(shard, key); i != kNotFound) {
@@ -206,7 +207,10 @@ void CacheStore::Insert(const InsertRequest& request) {
       Erase(shard, i);
     }
     auto& list = shard.kinds[static_cast<int>(request.kind)];
-    if (list.size() >= policy_.per_shard[static_cast<int>(request.kind)]) EvictOne(shard, request.kind);
+    if (list.size() >= policy_.per_shard[static_cast<int>(request.kind)]) {
+      EvictOne(shard, request.kind);
+      evicted = true;
+    }
     entry->kind_pos = static_cast<std::uint32_t>(list.size());
     list.push_back(entry);  // reserved to the shard's capacity: no reallocation
     shard.entry_bytes += size;
@@ -215,6 +219,7 @@ void CacheStore::Insert(const InsertRequest& request) {
     shard.slots[i] = Slot{key.hash, entry};
   }
   if (replaced) ::operator delete(replaced);
+  return evicted;
 }
 
 void CacheStore::EndRefresh(const CacheKey& key) {

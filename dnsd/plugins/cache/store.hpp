@@ -74,7 +74,8 @@ class CacheStore {
   LookupResult Lookup(const CacheKey& key, std::int64_t now, LookupMode mode,
                       std::span<std::uint8_t> message_out, std::span<std::uint16_t> offsets_out);
   // Stores (or replaces) the entry for `request.key`, evicting within the shard when its kind is full.
-  void Insert(const InsertRequest& request);
+  // Returns true when an entry was evicted to make room (coredns_cache_evictions_total).
+  bool Insert(const InsertRequest& request);
   // A refresh ended without a storable answer: allow the next one.
   void EndRefresh(const CacheKey& key);
 

@@ -1,5 +1,6 @@
 #include "dnsd/plugins/forward/forwarder.hpp"
 
+#include "dnsd/plugins/forward/metrics.hpp"
 #include "dnsd/plugins/forward/worker.hpp"
 
 namespace dnsd::plugins::forward {
@@ -34,6 +35,10 @@ SharedState::SharedState(Options opts)
       pool(std::make_shared<UpstreamPool>(options.upstreams, options.policy)),
       health(pool, options.health_check, ProbeSettingsOf(options)) {
   for (const std::string& name : options.except) except.push_back(NameOf(name));
+  for (std::size_t i = 0; i < pool->size(); ++i) {
+    Upstream& upstream = (*pool)[i];
+    upstream.healthcheck_failures = &ForwardMetrics::Get().HealthcheckFailures(UpstreamLabel(upstream.endpoint));
+  }
 }
 
 bool SharedState::Handles(const wire::Name& qname) const {
@@ -53,8 +58,9 @@ void SharedState::ReportFailure(std::size_t index) {
   health.Kick(index);
 }
 
-ForwardHandler::ForwardHandler(boost::asio::io_context& io, std::shared_ptr<SharedState> shared)
-    : shared_(std::move(shared)), worker_(std::make_shared<Worker>(io, shared_)) {}
+ForwardHandler::ForwardHandler(boost::asio::io_context& io, std::shared_ptr<SharedState> shared,
+                               unsigned worker)
+    : shared_(std::move(shared)), worker_(std::make_shared<Worker>(io, shared_, worker)) {}
 
 ForwardHandler::~ForwardHandler() { worker_->Shutdown(); }
 

@@ -50,7 +50,7 @@ class Worker;
 
 class ForwardHandler : public pipeline::Handler {
  public:
-  ForwardHandler(boost::asio::io_context& io, std::shared_ptr<SharedState> shared);
+  ForwardHandler(boost::asio::io_context& io, std::shared_ptr<SharedState> shared, unsigned worker = 0);
   // Closes this worker's sockets. Queries still in flight are abandoned, so the server destroys a
   // handler only once its transactions are answered (or gone), and before its io_context.
   ~ForwardHandler() override;

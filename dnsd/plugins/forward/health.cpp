@@ -163,6 +163,7 @@ struct HealthChecker::State : std::enable_shared_from_this<State> {
                  return;
                }
                up.fails.fetch_add(1);
+               if (up.healthcheck_failures) up.healthcheck_failures->fetch_add(1, std::memory_order_relaxed);
                if (self->stopped.load()) {
                  up.probing.store(false);
                  return;

@@ -21,6 +21,7 @@ struct Upstream {
   std::atomic<std::uint32_t> fails{0};
   std::atomic<bool> probing{false};  // a health-check loop runs for it
   std::atomic<bool> answered{false};  // it answered a query or a probe at least once (readiness)
+  std::atomic<std::uint64_t>* healthcheck_failures = nullptr;  // coredns_proxy_healthcheck_failures_total
 
   // CoreDNS Proxy.Down: more than max_fails consecutive failures; max_fails 0 means never down.
   bool Down(std::uint32_t max_fails) const {

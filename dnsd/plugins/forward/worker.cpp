@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "dnsd/plugins/prometheus/responder.hpp"
 #include "dnsd/wire/message.hpp"
 
 namespace dnsd::plugins::forward {
@@ -21,15 +22,20 @@ std::uint64_t Seed() {
 
 }  // namespace
 
-Worker::Worker(asio::io_context& io, std::shared_ptr<SharedState> shared)
+Worker::Worker(asio::io_context& io, std::shared_ptr<SharedState> shared, unsigned index)
     : io_(io),
       shared_(std::move(shared)),
       options_(shared_->options),
       rng_(Seed()),
       sockets_(shared_->pool->size()),
-      datagram_(kMaxDatagram) {
+      datagram_(kMaxDatagram),
+      counters_(&ForwardMetrics::Get().Worker(index)) {
   for (auto& set : sockets_)
     set.active.resize(std::max<std::size_t>(1, options_.udp_sockets_per_upstream));
+  for (std::size_t i = 0; i < shared_->pool->size(); ++i) {
+    upstream_counters_.push_back(
+        &ForwardMetrics::Get().Upstream(UpstreamLabel((*shared_->pool)[i].endpoint), index));
+  }
 }
 
 void Worker::Forward(pipeline::Transaction& tx) {
@@ -39,6 +45,7 @@ void Worker::Forward(pipeline::Transaction& tx) {
     if (shared_->in_flight.fetch_add(1, std::memory_order_relaxed) >= options_.max_concurrent) {
       shared_->in_flight.fetch_sub(1, std::memory_order_relaxed);
       ++stats.refused;
+      counters_->max_concurrent_rejects.Add();
       return tx.RespondError(wire::Rcode::kRefused);  // CoreDNS: ErrLimitExceeded -> REFUSED
     }
     counted = true;
@@ -76,6 +83,7 @@ void Worker::NextAttempt(Exchange* ex) {
     if ((*shared_->pool)[index].Down(options_.max_fails)) {
       if (++ex->down_skips < n) continue;
       index = static_cast<std::size_t>(rng_() % n);
+      counters_->healthcheck_broken.Add();
     }
     ++ex->attempts;
     bool tcp = options_.force_tcp ||
@@ -89,7 +97,8 @@ void Worker::StartAttempt(Exchange* ex, std::size_t upstream, bool tcp) {
   ex->tcp = tcp;
   ex->fresh_tcp_retry = false;
   ex->upstream_id = NewId();
-  auto remaining = ex->deadline - Clock::now();
+  ex->attempt_start = Clock::now();
+  auto remaining = ex->deadline - ex->attempt_start;
   ex->timer.expires_after(std::min<Clock::duration>(options_.attempt_timeout, remaining));
   ex->timer.async_wait([self = shared_from_this(), ex, generation = ex->generation](error_code ec) {
     if (ec || self->shut_down_ || ex->generation != generation) return;
@@ -121,12 +130,15 @@ void Worker::EndAttempt(Exchange* ex) {
 void Worker::Answer(Exchange* ex, std::span<std::uint8_t> reply) {
   wire::WriteId(reply, ex->client_id);
   pipeline::Transaction* tx = ex->tx;
+  const double seconds = std::chrono::duration<double>(Clock::now() - ex->attempt_start).count();
+  upstream_counters_[ex->upstream]->duration[reply[3] & 0x0F].Observe(prometheus::kTimeBuckets, seconds);
   // Read first: once set, the line stays shared in every worker's cache (no write per answer).
   std::atomic<bool>& answered = (*shared_->pool)[ex->upstream].answered;
   if (!answered.load(std::memory_order_relaxed)) answered.store(true, std::memory_order_relaxed);
   EndAttempt(ex);
   Release(ex);
   ++stats.answered;
+  prometheus::NoteResponder(prometheus::Responder::kForward);
   tx->Respond(reply);
 }
 
@@ -197,6 +209,9 @@ std::shared_ptr<Worker::UdpSocket> Worker::PickUdpSocket(std::size_t upstream) {
     set.retired.push_back(old);
     CloseIfIdle(upstream, old);
   }
+  // CoreDNS's connection cache: a socket already open is a hit, a new one a miss.
+  if (slot) upstream_counters_[upstream]->conn_cache_hits[0].Add();
+  else upstream_counters_[upstream]->conn_cache_misses[0].Add();
   if (!slot) slot = OpenUdpSocket(upstream);
   return slot;
 }

@@ -17,6 +17,7 @@
 
 #include "dnsd/pipeline/transaction.hpp"
 #include "dnsd/plugins/forward/forwarder.hpp"
+#include "dnsd/plugins/forward/metrics.hpp"
 #include "dnsd/wire/message.hpp"
 
 namespace dnsd::plugins::forward {
@@ -25,7 +26,8 @@ class Worker : public std::enable_shared_from_this<Worker> {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Worker(boost::asio::io_context& io, std::shared_ptr<SharedState> shared);
+  // `index`: the worker thread's index, for its own metrics blocks.
+  Worker(boost::asio::io_context& io, std::shared_ptr<SharedState> shared, unsigned index = 0);
 
   // Forwards a query the handler decided is ours; answers it exactly once, later.
   void Forward(pipeline::Transaction& tx);
@@ -81,6 +83,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
     bool tcp = false;
     bool fresh_tcp_retry = false;
     bool counted = false;  // holds a max_concurrent slot
+    Clock::time_point attempt_start;  // coredns_proxy_request_duration_seconds
     Clock::time_point deadline;
     std::uint64_t generation = 0;  // changes whenever an attempt ends; stale handlers compare it
     boost::asio::steady_timer timer;
@@ -127,6 +130,8 @@ class Worker : public std::enable_shared_from_this<Worker> {
   std::size_t in_use_ = 0;
   std::vector<std::uint8_t> datagram_;  // receive buffer, reused for every read
   bool shut_down_ = false;
+  ForwardCounters* counters_;
+  std::vector<UpstreamCounters*> upstream_counters_;  // by upstream index
 };
 
 }  // namespace dnsd::plugins::forward

@@ -31,10 +31,12 @@ void Worker::SendTcp(Exchange* ex) {
   wire::WriteId(ex->query, ex->upstream_id);
   const std::uint64_t generation = ex->generation;
   if (conn) {
+    upstream_counters_[ex->upstream]->conn_cache_hits[1].Add();
     conn->reused = true;
     ex->conn = conn;
     return OnTcpConnected(ex, generation);
   }
+  upstream_counters_[ex->upstream]->conn_cache_misses[1].Add();
   conn = std::make_shared<TcpConnection>(io_);
   ex->conn = conn;
   ++stats.tcp_connections_opened;

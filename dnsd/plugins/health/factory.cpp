@@ -24,9 +24,15 @@ void HealthFactory::Start(boost::asio::io_context& /*io*/) {
     return;
   }
   server_->Route("/health", [] { return HealthResponse(); });
+  std::string host;
+  unsigned short port = 0;
+  if (SplitAddress(options_.address, host, port)) self_check_ = std::make_unique<SelfCheck>(host, server_->port());
 }
 
 // The route stays while any other block holds the same listener; it answers the same for all.
-void HealthFactory::Stop() { server_.reset(); }
+void HealthFactory::Stop() {
+  self_check_.reset();
+  server_.reset();
+}
 
 }  // namespace dnsd::plugins::health

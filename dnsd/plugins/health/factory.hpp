@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "dnsd/pipeline/handler.hpp"
+#include "dnsd/plugins/health/metrics.hpp"
 #include "dnsd/plugins/health/options.hpp"
 #include "dnsd/plugins/health/probe_server.hpp"
 
@@ -34,6 +35,7 @@ class HealthFactory : public pipeline::HandlerFactory {
  private:
   Options options_;
   std::shared_ptr<ProbeServer> server_;
+  std::unique_ptr<SelfCheck> self_check_;  // CoreDNS's once-a-second GET of its own /health
 };
 
 }  // namespace dnsd::plugins::health

@@ -34,6 +34,12 @@ std::string RcodeLabel(std::size_t rcode) {
 
 std::string ServerLabel(std::uint16_t port) { return "dns://:" + std::to_string(port); }
 
+std::string ZonesLabel(const std::vector<std::string>& zones) {
+  std::string label;
+  for (const std::string& zone : zones) label += (label.empty() ? "" : ",") + zone;
+  return label;
+}
+
 SeriesBlock& WorkerSeries::Find(std::string_view server, std::string_view zone) {
   std::lock_guard lock(mutex_);
   for (Entry& e : entries_) {

@@ -37,6 +37,8 @@ std::string_view TypeLabel(std::size_t slot);
 std::string RcodeLabel(std::size_t rcode);  // "NOERROR", ..., unknown ones as their number
 // CoreDNS's `server` label of a query that arrived on `port`: "dns://:53" (dnsd has no bind plugin).
 std::string ServerLabel(std::uint16_t port);
+// CoreDNS's `zones` label of plugin metrics (cache): the plugin's zones joined with ",".
+std::string ZonesLabel(const std::vector<std::string>& zones);
 
 enum Proto : std::size_t { kUdp = 0, kTcp = 1 };
 enum Family : std::size_t { kIpv4 = 0, kIpv6 = 1 };  // CoreDNS labels "1" and "2"

@@ -88,7 +88,7 @@ RewriteFactory::RewriteFactory(RuleSources sources, std::shared_ptr<const rules:
 RewriteFactory::~RewriteFactory() { Stop(); }
 
 std::unique_ptr<pipeline::Handler> RewriteFactory::CreateHandler(pipeline::WorkerContext& /*worker*/) {
-  return std::make_unique<RewriteHandler>(published_);
+  return std::make_unique<RewriteHandler>(published_, zones_);
 }
 
 void RewriteFactory::Start(boost::asio::io_context& io) {

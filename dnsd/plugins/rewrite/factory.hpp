@@ -59,12 +59,15 @@ class RewriteFactory : public pipeline::HandlerFactory {
   void Stop() override;
 
   const PublishedRules& published() const { return *published_; }
+  // The server block's zones joined with ",": the `zones` label of the rule hit metrics.
+  void SetZonesLabel(std::string zones) { zones_ = std::move(zones); }
 
  private:
   RuleSources sources_;
   std::vector<FileStamp> stamps_;
   std::shared_ptr<PublishedRules> published_;
   std::shared_ptr<Reloader> reloader_;
+  std::string zones_;
 };
 
 // Log line on stderr in the daemon's format ("[ERROR] ..."); the server's logger is not a

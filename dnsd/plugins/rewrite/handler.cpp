@@ -6,6 +6,7 @@
 #include <array>
 #include <variant>
 
+#include "dnsd/plugins/prometheus/responder.hpp"
 #include "dnsd/plugins/rewrite/question_name.hpp"
 
 namespace dnsd::plugins::rewrite {
@@ -91,15 +92,18 @@ void RewrittenTransaction::Finish(std::span<const std::uint8_t> response) {
   owner_.Release(this, snapshot_);  // nothing below touches this transaction
   if (length == 0) {
     ++owner_.stats_.servfail;
+    prometheus::NoteResponder(prometheus::Responder::kServer);  // CoreDNS: the server writes errors
     client->RespondError(wire::Rcode::kServFail);
   } else {
+    prometheus::NoteResponder(prometheus::Responder::kRewrite);  // CoreDNS: its reverter writes
     client->Respond(out.first(length));
   }
 }
 
-RewriteHandler::RewriteHandler(std::shared_ptr<const PublishedRules> published)
-    : published_(std::move(published)), revert_buffer_(kMaxMessage) {
+RewriteHandler::RewriteHandler(std::shared_ptr<const PublishedRules> published, std::string zones)
+    : published_(std::move(published)), revert_buffer_(kMaxMessage), metrics_(std::move(zones)) {
   current_ = new Snapshot{published_->Get(&generation_), 1};
+  metrics_.Reset(current_->rules);
 }
 
 RewriteHandler::~RewriteHandler() { Unref(current_); }
@@ -113,6 +117,7 @@ void RewriteHandler::Refresh() {
   auto rules = published_->Get(&generation);
   Unref(current_);
   current_ = new Snapshot{std::move(rules), 1};
+  metrics_.Reset(current_->rules);
   generation_ = generation;
   ++stats_.reloads_seen;
 }
@@ -135,6 +140,7 @@ void RewriteHandler::Serve(pipeline::Transaction& tx) {
   question_.qtype = view.qtype;
   question_.qclass = view.qclass;
   rules.Evaluate(question_, outcome_);
+  metrics_.Count(tx.ServerPort(), outcome_);
   switch (outcome_.status) {
     case rules::Outcome::Status::kNoMatch:
       ++stats_.passed;

@@ -11,6 +11,7 @@
 
 #include "dnsd/pipeline/handler.hpp"
 #include "dnsd/plugins/rewrite/cname_follow.hpp"
+#include "dnsd/plugins/rewrite/metrics.hpp"
 #include "dnsd/plugins/rewrite/published_rules.hpp"
 #include "rules/rewriter.hpp"
 
@@ -61,7 +62,8 @@ class RewrittenTransaction final : public pipeline::Transaction {
 
 class RewriteHandler : public pipeline::Handler {
  public:
-  explicit RewriteHandler(std::shared_ptr<const PublishedRules> published);
+  // `zones`: the server block's zones joined with "," (the metrics' `zones` label).
+  explicit RewriteHandler(std::shared_ptr<const PublishedRules> published, std::string zones = "");
   ~RewriteHandler() override;
 
   void Serve(pipeline::Transaction& tx) override;
@@ -86,6 +88,7 @@ class RewriteHandler : public pipeline::Handler {
   std::vector<std::unique_ptr<RewrittenTransaction>> free_;
   std::vector<std::uint8_t> revert_buffer_;
   RewriteStats stats_;
+  RewriteMetricsRoute metrics_;
 };
 
 }  // namespace dnsd::plugins::rewrite

@@ -1,11 +1,12 @@
 #include "dnsd/plugins/rewrite/setup.hpp"
 
+#include "dnsd/plugins/prometheus/series.hpp"
 #include "dnsd/plugins/rewrite/factory.hpp"
 #include "dnsd/plugins/rewrite/rule_sources.hpp"
 
 namespace dnsd::plugins::rewrite {
 
-SetupResult SetupAll(std::span<const config::Directive* const> directives, const SetupContext& /*ctx*/) {
+SetupResult SetupAll(std::span<const config::Directive* const> directives, const SetupContext& ctx) {
   SetupResult result;
   auto sources = ParseDirectives(directives);
   if (!sources.ok()) {
@@ -20,8 +21,10 @@ SetupResult SetupAll(std::span<const config::Directive* const> directives, const
     result.error = config::ConfigError{{error.pos.file, error.pos.line, error.pos.column}, error.message};
     return result;
   }
-  result.value = std::make_unique<RewriteFactory>(std::move(*sources.value), std::move(compiled.rule_set),
+  auto factory = std::make_unique<RewriteFactory>(std::move(*sources.value), std::move(compiled.rule_set),
                                                   std::move(stamps));
+  factory->SetZonesLabel(prometheus::ZonesLabel(ctx.zones));
+  result.value = std::move(factory);
   return result;
 }
 

@@ -1,0 +1,92 @@
+#include "dnsd/plugins/forward/metrics.hpp"
+
+#include "dnsd/plugins/prometheus/families.hpp"
+#include "dnsd/plugins/prometheus/process_metrics.hpp"
+
+namespace dnsd::plugins::forward {
+namespace {
+
+using ::prometheus::MetricType;
+using prometheus::HistogramSum;
+using prometheus::kRcodeSlots;
+using prometheus::kTimeBuckets;
+using prometheus::Labels;
+using prometheus::NewFamily;
+
+constexpr const char* kProxyName = "forward";
+constexpr const char* kProtoLabel[2] = {"udp", "tcp"};
+
+}  // namespace
+
+ForwardMetrics& ForwardMetrics::Get() { return prometheus::ProcessCollector<ForwardMetrics>(); }
+
+std::atomic<std::uint64_t>& ForwardMetrics::HealthcheckFailures(const std::string& to) {
+  std::lock_guard lock(mutex_);
+  auto& slot = healthcheck_failures_[to];
+  if (!slot) slot = std::make_unique<std::atomic<std::uint64_t>>(0);
+  return *slot;
+}
+
+std::vector<::prometheus::MetricFamily> ForwardMetrics::Collect() const {
+  auto duration = NewFamily("coredns_proxy_request_duration_seconds", "Histogram of the time each request took.",
+                            MetricType::Histogram);
+  auto hits = NewFamily("coredns_proxy_conn_cache_hits_total",
+                        "Counter of connection cache hits per upstream and protocol.", MetricType::Counter);
+  auto misses = NewFamily("coredns_proxy_conn_cache_misses_total",
+                          "Counter of connection cache misses per upstream and protocol.", MetricType::Counter);
+  auto failures = NewFamily("coredns_proxy_healthcheck_failures_total",
+                            "Counter of the number of failed healthchecks.", MetricType::Counter);
+  auto broken = NewFamily("coredns_forward_healthcheck_broken_total",
+                          "Counter of the number of complete failures of the healthchecks.", MetricType::Counter);
+  auto rejects = NewFamily("coredns_forward_max_concurrent_rejects_total",
+                           "Counter of the number of queries rejected because the concurrent queries were at maximum.",
+                           MetricType::Counter);
+
+  upstreams_.ForEach([&](const std::vector<std::string>& key, const prometheus::PerWorker<UpstreamCounters>& workers) {
+    std::array<HistogramSum, kRcodeSlots> by_rcode;
+    std::array<std::uint64_t, 2> hit{}, miss{};
+    workers.ForEach([&](const UpstreamCounters& c) {
+      for (std::size_t r = 0; r < kRcodeSlots; ++r) by_rcode[r].Add(c.duration[r]);
+      for (std::size_t p = 0; p < 2; ++p) {
+        hit[p] += c.conn_cache_hits[p].Read();
+        miss[p] += c.conn_cache_misses[p].Read();
+      }
+    });
+    const std::string& to = key[0];
+    for (std::size_t r = 0; r < kRcodeSlots; ++r) {
+      prometheus::AddHistogram(duration, {{"to", to}, {"rcode", prometheus::RcodeLabel(r)}, {"proxy_name", kProxyName}},
+                               by_rcode[r], kTimeBuckets);
+    }
+    for (std::size_t p = 0; p < 2; ++p) {
+      const Labels labels = {{"to", to}, {"proto", kProtoLabel[p]}, {"proxy_name", kProxyName}};
+      if (hit[p] != 0) prometheus::AddCounter(hits, labels, static_cast<double>(hit[p]));
+      if (miss[p] != 0) prometheus::AddCounter(misses, labels, static_cast<double>(miss[p]));
+    }
+  });
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [to, count] : healthcheck_failures_) {
+      prometheus::AddCounter(failures, {{"to", to}, {"proxy_name", kProxyName}},
+                             static_cast<double>(count->load(std::memory_order_relaxed)));
+    }
+  }
+  std::uint64_t broken_total = 0, rejects_total = 0;
+  forward_.ForEach([&](const ForwardCounters& c) {
+    broken_total += c.healthcheck_broken.Read();
+    rejects_total += c.max_concurrent_rejects.Read();
+  });
+  // Label-less counters, exported from the first forward on (as CoreDNS registers them).
+  prometheus::AddCounter(broken, {}, static_cast<double>(broken_total));
+  prometheus::AddCounter(rejects, {}, static_cast<double>(rejects_total));
+  std::vector<::prometheus::MetricFamily> families;
+  prometheus::AppendNonEmpty(families, {&duration, &hits, &misses, &failures, &broken, &rejects});
+  return families;
+}
+
+std::string UpstreamLabel(const boost::asio::ip::udp::endpoint& endpoint) {
+  const auto address = endpoint.address();
+  const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  return host + ":" + std::to_string(endpoint.port());
+}
+
+}  // namespace dnsd::plugins::forward

@@ -1,0 +1,59 @@
+// forward's CoreDNS metrics (CoreDNS 1.11 plugin/pkg/proxy/metrics.go with proxy_name "forward",
+// and plugin/forward/metrics.go): per-worker single-writer blocks per upstream (`to`), kept
+// process-wide so a reload continues them; health-check failures (rare, on the probing thread)
+// are shared atomics.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/asio/ip/udp.hpp>
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
+
+#include "dnsd/plugins/prometheus/local_counter.hpp"
+#include "dnsd/plugins/prometheus/per_worker.hpp"
+#include "dnsd/plugins/prometheus/series.hpp"
+
+namespace dnsd::plugins::forward {
+
+// One worker's counts for one upstream. Written by that worker only.
+struct alignas(64) UpstreamCounters {
+  using TimeHistogram = prometheus::LocalHistogram<prometheus::kTimeBuckets.size()>;
+  std::array<TimeHistogram, prometheus::kRcodeSlots> duration{};  // [rcode of the reply]
+  std::array<prometheus::LocalCounter, 2> conn_cache_hits{}, conn_cache_misses{};  // [udp, tcp]
+};
+
+// One worker's counts without labels.
+struct alignas(64) ForwardCounters {
+  prometheus::LocalCounter healthcheck_broken;      // every upstream Down: a random one was tried
+  prometheus::LocalCounter max_concurrent_rejects;  // REFUSED over max_concurrent
+};
+
+class ForwardMetrics final : public ::prometheus::Collectable {
+ public:
+  static ForwardMetrics& Get();
+
+  UpstreamCounters& Upstream(const std::string& to, unsigned worker) { return upstreams_.Find({to}).For(worker); }
+  ForwardCounters& Worker(unsigned worker) { return forward_.For(worker); }
+  std::atomic<std::uint64_t>& HealthcheckFailures(const std::string& to);
+
+  std::vector<::prometheus::MetricFamily> Collect() const override;
+
+ private:
+  prometheus::KeyedSeries<UpstreamCounters> upstreams_;
+  prometheus::PerWorker<ForwardCounters> forward_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<std::atomic<std::uint64_t>>> healthcheck_failures_;
+};
+
+// CoreDNS's `to` label: the upstream as HOST:PORT ("127.0.0.1:53", "[::1]:53").
+std::string UpstreamLabel(const boost::asio::ip::udp::endpoint& endpoint);
+
+}  // namespace dnsd::plugins::forward
