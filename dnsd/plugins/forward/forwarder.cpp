@@ -78,7 +78,7 @@ ForwardFactory::ForwardFactory(Options options)
 ForwardFactory::~ForwardFactory() = default;  // the health checker's destructor ends its loops
 
 std::unique_ptr<pipeline::Handler> ForwardFactory::CreateHandler(pipeline::WorkerContext& worker) {
-  return std::make_unique<ForwardHandler>(worker.io, shared_);
+  return std::make_unique<ForwardHandler>(worker.io, shared_, worker.index);
 }
 
 void ForwardFactory::Start(boost::asio::io_context& io) { shared_->health.Start(io); }
