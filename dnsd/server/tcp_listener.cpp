@@ -16,8 +16,15 @@ using boost::system::error_code;
 
 namespace {
 
-// A client that stops reading must not make us buffer without bound.
+// A client that stops reading must not make us buffer without bound: past kPauseReadingAt of
+// queued answers no further query is read (TCP flow control then holds the client back), and
+// answers still due from queries in flight may take the queue up to kMaxQueuedBytes.
+constexpr std::size_t kPauseReadingAt = 64 << 10;
 constexpr std::size_t kMaxQueuedBytes = 1 << 20;
+// While reading is paused, writes must progress at least this often (miekg/dns's writeTimeout).
+constexpr std::chrono::milliseconds kWriteTimeout{2000};
+// Out of descriptors: accepting again at once would spin; connections close within seconds.
+constexpr std::chrono::milliseconds kAcceptRetry{100};
 
 class TcpTransaction final : public pipeline::Transaction {
  public:
@@ -48,13 +55,15 @@ class TcpTransaction final : public pipeline::Transaction {
 }  // namespace
 
 TcpListener::TcpListener(Worker& worker, std::size_t port_index, asio::ip::tcp::acceptor acceptor)
-    : worker_(worker), port_index_(port_index), acceptor_(std::move(acceptor)) {}
+    : worker_(worker), port_index_(port_index), acceptor_(std::move(acceptor)),
+      accept_retry_(acceptor_.get_executor()) {}
 
 void TcpListener::Start() { Accept(); }
 
 void TcpListener::Close() {
   closed_ = true;
   error_code ignored;
+  accept_retry_.cancel();
   acceptor_.close(ignored);
 }
 
@@ -62,17 +71,44 @@ void TcpListener::Accept() {
   acceptor_.async_accept([self = shared_from_this()](const error_code& ec, asio::ip::tcp::socket socket) {
     if (self->closed_) return;
     if (!ec) {
-      if (self->connections_ >= self->worker_.limits().tcp_connections_per_worker) {
+      if (self->connections_.size() >= self->worker_.limits().tcp_connections_per_worker &&
+          !self->CloseLeastRecentlyActiveIdle()) {
         error_code ignored;
-        socket.close(ignored);  // over the limit: refuse by closing at once
+        socket.close(ignored);  // over the limit and every connection busy: refuse
       } else {
-        ++self->connections_;
         std::make_shared<TcpConnection>(self, std::move(socket))->Start();
       }
+    } else if (ec != asio::error::operation_aborted && ec != asio::error::connection_aborted) {
+      // EMFILE and friends: the pending connection stays queued, so accepting again at once
+      // would fail again at once. Retry shortly; descriptors free up as connections close.
+      self->accept_retry_.expires_after(kAcceptRetry);
+      self->accept_retry_.async_wait([self](const error_code& wait_ec) {
+        if (!wait_ec && !self->closed_) self->Accept();
+      });
+      return;
     }
-    // EMFILE and friends: keep accepting; the next attempt may succeed once descriptors free up.
     self->Accept();
   });
+}
+
+TcpListener::Connections::iterator TcpListener::ConnectionOpened(TcpConnection* connection) {
+  return connections_.insert(connections_.end(), connection);
+}
+
+void TcpListener::ConnectionActive(Connections::iterator position) {
+  connections_.splice(connections_.end(), connections_, position);
+}
+
+// At the limit a new client is worth more than one that has sat idle longest (RFC 7766 6.2.3:
+// under pressure a server should close idle connections first).
+bool TcpListener::CloseLeastRecentlyActiveIdle() {
+  for (TcpConnection* connection : connections_) {
+    if (connection->Idle()) {
+      connection->Close();  // erases it from connections_: stop iterating
+      return true;
+    }
+  }
+  return false;
 }
 
 TcpConnection::TcpConnection(std::shared_ptr<TcpListener> listener, asio::ip::tcp::socket socket)
@@ -91,7 +127,14 @@ TcpConnection::TcpConnection(std::shared_ptr<TcpListener> listener, asio::ip::tc
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
 }
 
-void TcpConnection::Start() { ReadLength(); }
+TcpConnection::~TcpConnection() {
+  if (!closed_) listener_->ConnectionClosed(position_);  // torn down with its io_context
+}
+
+void TcpConnection::Start() {
+  position_ = listener_->ConnectionOpened(this);
+  ReadLength();
+}
 
 void TcpConnection::Close() {
   if (closed_) return;
@@ -99,7 +142,7 @@ void TcpConnection::Close() {
   error_code ignored;
   timer_.cancel();
   socket_.close(ignored);
-  listener_->ConnectionClosed();
+  listener_->ConnectionClosed(position_);
 }
 
 void TcpConnection::ArmTimer(std::chrono::milliseconds timeout) {
@@ -112,17 +155,20 @@ void TcpConnection::ArmTimer(std::chrono::milliseconds timeout) {
 void TcpConnection::ReadLength() {
   const ListenLimits& limits = listener_->worker().limits();
   ArmTimer(first_query_ ? limits.tcp_first_read_timeout : limits.tcp_idle_timeout);
+  awaiting_length_ = true;
   asio::async_read(socket_, asio::buffer(length_),
                    [self = shared_from_this()](const error_code& ec, std::size_t) {
+                     self->awaiting_length_ = false;
                      if (ec == asio::error::eof && !self->closed_ && (self->in_flight_ > 0 || self->writing_)) {
                        // Half-closed by the client: answer what it asked, then close.
                        self->read_eof_ = true;
-                       self->timer_.cancel();
+                       self->WatchWrites();
                        return;
                      }
                      if (ec || self->closed_) return self->Close();
                      std::size_t length = static_cast<std::size_t>(self->length_[0] << 8 | self->length_[1]);
                      if (length == 0) return self->Close();
+                     self->listener_->ConnectionActive(self->position_);
                      self->ReadBody(length);
                    });
 }
@@ -137,13 +183,36 @@ void TcpConnection::ReadBody(std::size_t length) {
                      self->first_query_ = false;
                      self->Serve();
                      if (self->closed_) return;
-                     if (self->in_flight_ >= self->listener_->worker().limits().tcp_pipelined_per_connection) {
-                       self->reading_paused_ = true;
-                       self->timer_.cancel();
-                     } else {
-                       self->ReadLength();
-                     }
+                     self->ReadNextOrPause();
                    });
+}
+
+// Reads the next query unless too many are in flight or too many answers wait to be written.
+void TcpConnection::ReadNextOrPause() {
+  if (in_flight_ >= listener_->worker().limits().tcp_pipelined_per_connection ||
+      queued_bytes_ >= kPauseReadingAt) {
+    reading_paused_ = true;
+    WatchWrites();
+  } else {
+    ReadLength();
+  }
+}
+
+void TcpConnection::ResumeReading() {
+  if (!reading_paused_ || closed_) return;
+  reading_paused_ = false;
+  ReadNextOrPause();
+}
+
+// The read timer does not run while reading is paused or the client has half-closed: then the
+// writes must progress instead, or the client is not reading and the connection is closed.
+void TcpConnection::WatchWrites() {
+  if (closed_ || (!reading_paused_ && !read_eof_)) return;
+  if (writing_) {
+    ArmTimer(kWriteTimeout);
+  } else {
+    timer_.cancel();
+  }
 }
 
 void TcpConnection::Serve() {
@@ -168,10 +237,7 @@ void TcpConnection::Serve() {
 void TcpConnection::QueryFinished() {
   --in_flight_;
   listener_->worker().QueryFinished();
-  if (reading_paused_ && !closed_) {
-    reading_paused_ = false;
-    ReadLength();
-  }
+  ResumeReading();
   CloseIfDone();
 }
 
@@ -194,16 +260,19 @@ void TcpConnection::Send(std::span<const std::uint8_t> response) {
 void TcpConnection::WriteNext() {
   if (writes_.empty() || closed_) {
     writing_ = false;
+    WatchWrites();
     CloseIfDone();
     return;
   }
   writing_ = true;
+  WatchWrites();  // each write that completes re-arms the write timeout
   asio::async_write(socket_, asio::buffer(writes_.front()),
                     [self = shared_from_this()](const error_code& ec, std::size_t) {
                       if (ec) return self->Close();
                       self->queued_bytes_ -= self->writes_.front().size();
                       self->writes_.pop_front();
                       self->WriteNext();
+                      self->ResumeReading();
                     });
 }
 

@@ -1,6 +1,7 @@
 // A worker's TCP acceptor on one port and the connections it accepted: 2-byte length framing,
-// several queries in flight per connection answered in completion order, first-read and idle
-// timeouts, and a per-worker connection limit.
+// several queries in flight per connection answered in completion order, first-read, idle and
+// write timeouts, reading paused while answers queue up, and a per-worker connection limit at
+// which the connection idle the longest makes room for a new one.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -8,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <list>
 #include <memory>
 #include <span>
 #include <vector>
@@ -15,33 +17,44 @@
 namespace dnsd::server {
 
 class Worker;
+class TcpConnection;
 
 class TcpListener : public std::enable_shared_from_this<TcpListener> {
  public:
+  // Open connections, the least recently active first.
+  using Connections = std::list<TcpConnection*>;
+
   TcpListener(Worker& worker, std::size_t port_index, boost::asio::ip::tcp::acceptor acceptor);
   void Start();
   void Close();
 
   Worker& worker() { return worker_; }
   std::size_t port_index() const { return port_index_; }
-  void ConnectionClosed() { --connections_; }
+  Connections::iterator ConnectionOpened(TcpConnection* connection);
+  void ConnectionActive(Connections::iterator position);
+  void ConnectionClosed(Connections::iterator position) { connections_.erase(position); }
 
  private:
   void Accept();
+  bool CloseLeastRecentlyActiveIdle();
 
   Worker& worker_;
   std::size_t port_index_;
   boost::asio::ip::tcp::acceptor acceptor_;
-  std::size_t connections_ = 0;
+  boost::asio::steady_timer accept_retry_;
+  Connections connections_;
   bool closed_ = false;
 };
 
 class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
  public:
   TcpConnection(std::shared_ptr<TcpListener> listener, boost::asio::ip::tcp::socket socket);
+  ~TcpConnection();
   void Start();
   void Close();
   bool closed() const { return closed_; }
+  // Waiting for a client's next query with nothing in flight and nothing to write.
+  bool Idle() const { return awaiting_length_ && in_flight_ == 0 && !writing_; }
   // Frames and queues one answer; called by a finished transaction.
   void Send(std::span<const std::uint8_t> response);
   void QueryFinished();
@@ -49,8 +62,11 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
  private:
   void ReadLength();
   void ReadBody(std::size_t length);
+  void ReadNextOrPause();
+  void ResumeReading();
   void Serve();
   void WriteNext();
+  void WatchWrites();
   void ArmTimer(std::chrono::milliseconds timeout);
   void CloseIfDone();
 
@@ -67,6 +83,8 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   bool closed_ = false;
   bool first_query_ = true;
   bool read_eof_ = false;
+  bool awaiting_length_ = false;
+  TcpListener::Connections::iterator position_;
   boost::asio::ip::address client_address_, server_address_;
   std::uint16_t client_port_ = 0, server_port_ = 0;
 };

@@ -28,13 +28,18 @@ struct Options {
   bool health_recursion_desired = true;                    // cleared by `no_rec`
   std::string health_domain = ".";
   Policy policy = Policy::kRandom;
-  std::uint32_t max_concurrent = 0;  // 0: unlimited
+  std::uint32_t max_concurrent = 0;  // 0: unlimited (but see max_in_flight_per_worker)
 
   // Not settable from the Corefile (CoreDNS's fixed values); tests shorten them.
   Duration attempt_timeout = std::chrono::seconds(2);  // one upstream try
   Duration overall_timeout = std::chrono::seconds(5);  // the whole query
   Duration health_timeout = std::chrono::seconds(1);   // one probe
   std::size_t udp_sockets_per_upstream = 8;
+  // Without max_concurrent, a query that would put more than this many in flight on one worker
+  // makes the oldest one give up (SERVFAIL): a flood towards a slow or dead upstream, whose queries
+  // each wait up to 5 s, must not grow memory (~2 KB a query) with the query rate. 10000 carry
+  // 10000 / RTT queries a second per worker, e.g. 1 M/s at a 10 ms upstream.
+  std::size_t max_in_flight_per_worker = 10000;
 };
 
 }  // namespace dnsd::plugins::forward

@@ -40,6 +40,9 @@ Worker::Worker(asio::io_context& io, std::shared_ptr<SharedState> shared, unsign
 
 void Worker::Forward(pipeline::Transaction& tx) {
   if (shut_down_) return tx.RespondError(wire::Rcode::kServFail);
+  // At the cap the query that has waited longest gives way (SERVFAIL now rather than at its
+  // deadline), as Unbound's jostling does: new queries still go upstream, memory stays bounded.
+  if (options_.max_concurrent == 0 && in_use_ >= options_.max_in_flight_per_worker) Fail(oldest_);
   bool counted = false;
   if (options_.max_concurrent != 0) {
     if (shared_->in_flight.fetch_add(1, std::memory_order_relaxed) >= options_.max_concurrent) {
@@ -161,12 +164,18 @@ std::uint16_t Worker::NewId() { return static_cast<std::uint16_t>(rng_() >> 48);
 
 Worker::Exchange* Worker::Acquire() {
   ++in_use_;
+  Exchange* ex;
   if (free_.empty()) {
     exchanges_.push_back(std::make_unique<Exchange>(io_));
-    return exchanges_.back().get();
+    ex = exchanges_.back().get();
+  } else {
+    ex = free_.back();
+    free_.pop_back();
   }
-  Exchange* ex = free_.back();
-  free_.pop_back();
+  ex->older = newest_;
+  ex->newer = nullptr;
+  (newest_ ? newest_->newer : oldest_) = ex;
+  newest_ = ex;
   return ex;
 }
 
@@ -174,6 +183,9 @@ void Worker::Release(Exchange* ex) {
   if (ex->counted) shared_->in_flight.fetch_sub(1, std::memory_order_relaxed);
   ex->counted = false;
   ex->tx = nullptr;
+  (ex->older ? ex->older->newer : oldest_) = ex->newer;
+  (ex->newer ? ex->newer->older : newest_) = ex->older;
+  ex->older = ex->newer = nullptr;
   --in_use_;
   free_.push_back(ex);
 }

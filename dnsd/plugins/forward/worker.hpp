@@ -89,6 +89,8 @@ class Worker : public std::enable_shared_from_this<Worker> {
     boost::asio::steady_timer timer;
     std::shared_ptr<UdpSocket> udp;
     std::shared_ptr<TcpConnection> conn;
+    Exchange* older = nullptr;  // in flight: the list from oldest_ to newest_
+    Exchange* newer = nullptr;
   };
 
   Exchange* Acquire();
@@ -128,6 +130,8 @@ class Worker : public std::enable_shared_from_this<Worker> {
   std::vector<std::unique_ptr<Exchange>> exchanges_;  // all ever made
   std::vector<Exchange*> free_;
   std::size_t in_use_ = 0;
+  Exchange* oldest_ = nullptr;  // in flight, in the order they were forwarded
+  Exchange* newest_ = nullptr;
   std::vector<std::uint8_t> datagram_;  // receive buffer, reused for every read
   bool shut_down_ = false;
   ForwardCounters* counters_;

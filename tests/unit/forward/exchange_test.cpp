@@ -390,6 +390,27 @@ TEST_F(ForwardExchange, OverMaxConcurrentIsRefused) {
   ASSERT_TRUE(RunUntil(io, [&] { return third.responses > 0; }));
 }
 
+TEST_F(ForwardExchange, PastTheInFlightCapTheOldestQueryGivesWayWithServfail) {
+  UdpPeer peer(io, nullptr);
+  Options options = Base({peer.endpoint()});
+  options.max_in_flight_per_worker = 2;
+  Make(options);
+  RecordingTransaction first(MakeQuery("a.example.org.", wire::type::kA, 1));
+  RecordingTransaction second(MakeQuery("b.example.org.", wire::type::kA, 2));
+  RecordingTransaction third(MakeQuery("c.example.org.", wire::type::kA, 3));
+  handler->Serve(first);
+  handler->Serve(second);
+  EXPECT_EQ(first.responses, 0);
+  handler->Serve(third);
+  EXPECT_EQ(first.responses, 1);
+  EXPECT_EQ(first.rcode(), 2);  // SERVFAIL at once
+  EXPECT_EQ(second.responses, 0);
+  EXPECT_EQ(third.responses, 0) << "the new query goes upstream";
+  EXPECT_EQ(forward->InFlight(), 2u);
+  ASSERT_TRUE(RunUntil(io, [&] { return third.responses > 0; }));
+  EXPECT_EQ(second.responses, 1);
+}
+
 TEST_F(ForwardExchange, NamesOutsideFromOrExceptedGoToTheNextHandler) {
   UdpPeer peer(io, AnswerWith(0x01020304));
   Options options = Base({peer.endpoint()});
