@@ -1,76 +1,15 @@
 // The prometheus plugin through the running daemon: two server blocks share one /metrics listener,
 // counters move by exactly the queries sent with CoreDNS's names and labels, and promtool accepts
 // the scraped text.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
-
-#include <cstdio>
-#include <fstream>
-#include <map>
-#include <sstream>
 
 #include "fixture/daemon.hpp"
 #include "fixture/dns_client.hpp"
-#include "fixture/temp_dir.hpp"
 #include "fixture/upstream.hpp"
+#include "metrics_util.hpp"
 
 namespace dnsd::it {
 namespace {
-
-using Samples = std::map<std::string, double>;  // series as written (name{labels}) -> value
-
-// GET /metrics over HTTP/1.0 (no chunking); "" on failure.
-std::string HttpGet(uint16_t port, const std::string& path) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return "";
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  timeval timeout{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  std::string response;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-    if (::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
-      char buffer[65536];
-      ssize_t n;
-      while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) response.append(buffer, static_cast<size_t>(n));
-    }
-  }
-  ::close(fd);
-  return response;
-}
-
-std::string Body(const std::string& response) {
-  const auto end = response.find("\r\n\r\n");
-  return end == std::string::npos ? "" : response.substr(end + 4);
-}
-
-Samples Parse(const std::string& text) {
-  Samples samples;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto space = line.rfind(' ');
-    if (space == std::string::npos) continue;
-    samples[line.substr(0, space)] = std::stod(line.substr(space + 1));
-  }
-  return samples;
-}
-
-double Delta(const Samples& before, const Samples& after, const std::string& series) {
-  auto value = [&](const Samples& s) {
-    auto it = s.find(series);
-    return it == s.end() ? 0.0 : it->second;
-  };
-  return value(after) - value(before);
-}
 
 class Metrics : public ::testing::Test {
  protected:
@@ -131,9 +70,9 @@ TEST_F(Metrics, CountersMoveByExactlyTheQueriesSent) {
             kTcpAaaa);
   EXPECT_EQ(Delta(before, after, Series("coredns_dns_requests_total", root + "proto=\"udp\",family=\"1\",type=\"other\"")),
             kRootTxt);
-  EXPECT_EQ(Delta(before, after, Series("coredns_dns_responses_total", svc + "rcode=\"NOERROR\",plugin=\"\"")),
+  EXPECT_EQ(Delta(before, after, Series("coredns_dns_responses_total", svc + "rcode=\"NOERROR\",plugin=\"forward\"")),
             kUdpA + kTcpAaaa);
-  EXPECT_EQ(Delta(before, after, Series("coredns_dns_responses_total", svc + "rcode=\"NXDOMAIN\",plugin=\"\"")), kNx);
+  EXPECT_EQ(Delta(before, after, Series("coredns_dns_responses_total", svc + "rcode=\"NXDOMAIN\",plugin=\"forward\"")), kNx);
   EXPECT_EQ(Delta(before, after, Series("coredns_dns_request_duration_seconds_count", svc + "type=\"A\"")),
             kUdpA + kNx);
   EXPECT_EQ(Delta(before, after, Series("coredns_dns_request_duration_seconds_bucket", svc + "type=\"A\",le=\"+Inf\"")),
@@ -167,17 +106,8 @@ TEST_F(Metrics, PromtoolAcceptsTheScrape) {
   const std::string promtool = FindProgram("promtool");
   if (promtool.empty()) GTEST_SKIP() << "promtool not installed (Debian package prometheus)";
   ASSERT_TRUE(Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_A));
-  TempDir dir("dnsd-promtool");
-  const auto file = dir.path() / "metrics.txt";
-  std::ofstream(file) << Scrape();
-  const std::string command = promtool + " check metrics < " + file.string() + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
   std::string output;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
-  const int status = ::pclose(pipe);
-  EXPECT_EQ(status, 0) << output;
+  EXPECT_EQ(PromtoolCheck(promtool, Scrape(), output), 0) << output;
 }
 
 TEST_F(Metrics, UnknownPathIsNotFound) {

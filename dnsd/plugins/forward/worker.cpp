@@ -150,6 +150,9 @@ void Worker::Fail(Exchange* ex) {
   EndAttempt(ex);
   Release(ex);
   ++stats.servfail;
+  // CoreDNS: forward returns the error and the server writes it (plugin ""). Noted explicitly: this
+  // runs from a timer, after other callbacks may have left a note.
+  prometheus::NoteResponder(prometheus::Responder::kServer);
   tx->RespondError(wire::Rcode::kServFail);
 }
 

@@ -1,0 +1,168 @@
+// Plugins' own metrics through the running daemon (cache, forward, rewrite, health, reload) in one
+// server block with a real knot upstream: exact counter deltas for the queries sent, the `plugin`
+// label of coredns_dns_responses_total, and promtool on the whole scrape.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "fixture/daemon.hpp"
+#include "fixture/dns_client.hpp"
+#include "fixture/upstream.hpp"
+#include "metrics_util.hpp"
+
+namespace dnsd::it {
+namespace {
+
+constexpr const char* kAlias = "alias.svc.cluster.local.";  // rewritten to zone::kService
+
+class PluginMetrics : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    try {
+      upstream_ = std::make_unique<Upstream>();
+      metrics_port_ = FreePort();
+      to_ = upstream_->endpoint().ToString();
+      daemon_ = std::make_unique<Daemon>(
+          "svc.cluster.local:@PORT@ {\n"
+          "    prometheus 127.0.0.1:" + std::to_string(metrics_port_) + "\n"
+          "    health 127.0.0.1:" + std::to_string(FreePort()) + "\n"
+          "    cache\n"
+          "    rewrite name exact " + std::string(kAlias) + " " + zone::kService + "\n"
+          "    forward . " + to_ + "\n"
+          "}\n");
+    } catch (const std::exception& e) {
+      setup_error_ = e.what();
+    }
+  }
+  static void TearDownTestSuite() {
+    if (daemon_) {
+      EXPECT_EQ(daemon_->Stop().code, 0);
+    }
+    daemon_.reset();
+    upstream_.reset();
+  }
+  void SetUp() override {
+    if (!setup_error_.empty()) GTEST_SKIP() << "fixture did not start: " << setup_error_;
+  }
+
+  static Samples Scrape() { return Parse(Body(HttpGet(metrics_port_, "/metrics"))); }
+  static std::string Server() { return "server=\"dns://:" + std::to_string(daemon_->endpoint().port) + "\""; }
+  static std::string Cache(const std::string& name, const std::string& type = "") {
+    return name + "{" + Server() + (type.empty() ? "" : ",type=\"" + type + "\"") +
+           ",zones=\"svc.cluster.local.\",view=\"\"}";
+  }
+  static std::string Proxy(const std::string& name, const std::string& rcode) {
+    return name + "{to=\"" + to_ + "\",rcode=\"" + rcode + "\",proxy_name=\"forward\"}";
+  }
+  static std::string Responses(const std::string& rcode, const std::string& plugin) {
+    return "coredns_dns_responses_total{" + Server() + ",zone=\"svc.cluster.local.\",view=\"\",rcode=\"" + rcode +
+           "\",plugin=\"" + plugin + "\"}";
+  }
+  // The sum over every series of `name` (the rule's `rule` label holds the Corefile's temp path).
+  static double SumOf(const Samples& samples, const std::string& name) {
+    double total = 0;
+    for (const auto& [series, value] : samples) {
+      if (series.rfind(name + "{", 0) == 0) total += value;
+    }
+    return total;
+  }
+
+  static inline std::unique_ptr<Upstream> upstream_;
+  static inline std::unique_ptr<Daemon> daemon_;
+  static inline uint16_t metrics_port_ = 0;
+  static inline std::string to_;
+  static inline std::string setup_error_;
+};
+
+TEST_F(PluginMetrics, CacheCountsOneMissThenHitsAndForwardOneUpstreamRequest) {
+  const Samples before = Scrape();
+  ASSERT_FALSE(before.empty()) << "no metrics scraped from port " << metrics_port_;
+  constexpr int kQueries = 4;  // the first misses and is forwarded, the others are hits
+  for (int i = 0; i < kQueries; ++i) ASSERT_TRUE(Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_TXT));
+  const Samples after = Scrape();
+  EXPECT_EQ(Delta(before, after, Cache("coredns_cache_requests_total")), kQueries);
+  EXPECT_EQ(Delta(before, after, Cache("coredns_cache_misses_total")), 1);
+  EXPECT_EQ(Delta(before, after, Cache("coredns_cache_hits_total", "success")), kQueries - 1);
+  EXPECT_EQ(Delta(before, after, Cache("coredns_cache_hits_total", "denial")), 0);
+  EXPECT_EQ(Delta(before, after, Proxy("coredns_proxy_request_duration_seconds_count", "NOERROR")), 1);
+  EXPECT_EQ(Delta(before, after, "coredns_proxy_conn_cache_hits_total{to=\"" + to_ + "\",proto=\"udp\",proxy_name=\"forward\"}") +
+                Delta(before, after, "coredns_proxy_conn_cache_misses_total{to=\"" + to_ + "\",proto=\"udp\",proxy_name=\"forward\"}"),
+            1);
+  // CoreDNS's cache writes every answer it gives (hits and forwarded misses): plugin="cache".
+  EXPECT_EQ(Delta(before, after, Responses("NOERROR", "cache")), kQueries);
+  EXPECT_GE(after.at(Cache("coredns_cache_entries", "success")), 1);
+}
+
+TEST_F(PluginMetrics, DenialsAreCachedAsTheirOwnType) {
+  const Samples before = Scrape();
+  for (int i = 0; i < 3; ++i) {
+    auto reply = Query(daemon_->endpoint(), zone::kMissing, LDNS_RR_TYPE_AAAA);
+    ASSERT_TRUE(reply);
+    ASSERT_EQ(reply->rcode(), LDNS_RCODE_NXDOMAIN);
+  }
+  const Samples after = Scrape();
+  EXPECT_EQ(Delta(before, after, Cache("coredns_cache_misses_total")), 1);
+  EXPECT_EQ(Delta(before, after, Cache("coredns_cache_hits_total", "denial")), 2);
+  EXPECT_EQ(Delta(before, after, Proxy("coredns_proxy_request_duration_seconds_count", "NXDOMAIN")), 1);
+  EXPECT_EQ(Delta(before, after, Responses("NXDOMAIN", "cache")), 3);
+}
+
+TEST_F(PluginMetrics, RewriteRuleHitsCountEveryQueryTheRuleRewrote) {
+  const Samples before = Scrape();
+  // Three types: three cache misses, each rewritten once; the repeats are cache hits, not rewritten.
+  for (ldns_rr_type type : {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA, LDNS_RR_TYPE_SRV, LDNS_RR_TYPE_A}) {
+    ASSERT_TRUE(Query(daemon_->endpoint(), kAlias, type));
+  }
+  ASSERT_TRUE(Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_MX));  // no rule
+  const Samples after = Scrape();
+  EXPECT_EQ(SumOf(after, "dnsd_rewrite_rule_hits_total") - SumOf(before, "dnsd_rewrite_rule_hits_total"), 3);
+  EXPECT_EQ(SumOf(after, "dnsd_rewrite_rule_set_hits_total") - SumOf(before, "dnsd_rewrite_rule_set_hits_total"), 3);
+  bool labelled = false;
+  for (const auto& [series, value] : after) {
+    if (series.rfind("dnsd_rewrite_rule_hits_total{", 0) != 0) continue;
+    labelled = series.find(Server()) != std::string::npos && series.find("zones=\"svc.cluster.local.\"") != std::string::npos &&
+               series.find("rule_set=\"") != std::string::npos && series.find(":5:5\"}") != std::string::npos;
+  }
+  EXPECT_TRUE(labelled) << "want one series per rule, rule=\"<Corefile>:5:5\"";
+}
+
+TEST_F(PluginMetrics, HealthSelfChecksAreTimedAndSucceed) {
+  Samples samples;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(6);
+  while (std::chrono::steady_clock::now() < deadline) {
+    samples = Scrape();
+    auto count = samples.find("coredns_health_request_duration_seconds_count");
+    if (count != samples.end() && count->second >= 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_TRUE(samples.count("coredns_health_request_duration_seconds_count")) << "no health self-check in 6 s";
+  EXPECT_GE(samples.at("coredns_health_request_duration_seconds_count"), 1);
+  EXPECT_EQ(samples.at("coredns_health_request_duration_seconds_bucket{le=\"+Inf\"}"),
+            samples.at("coredns_health_request_duration_seconds_count"));
+  EXPECT_EQ(samples.at("coredns_health_request_failures_total"), 0);
+}
+
+TEST_F(PluginMetrics, ProcessWideFamiliesAreExportedAtZero) {
+  const Samples samples = Scrape();
+  EXPECT_EQ(samples.at("coredns_reload_failed_total"), 0);
+  EXPECT_EQ(samples.at("coredns_forward_healthcheck_broken_total"), 0);
+  EXPECT_EQ(samples.at("coredns_forward_max_concurrent_rejects_total"), 0);
+}
+
+TEST_F(PluginMetrics, PromtoolAcceptsTheScrape) {
+  const std::string promtool = FindProgram("promtool");
+  if (promtool.empty()) GTEST_SKIP() << "promtool not installed (Debian package prometheus)";
+  ASSERT_TRUE(Query(daemon_->endpoint(), kAlias, LDNS_RR_TYPE_TXT));
+  const std::string text = Body(HttpGet(metrics_port_, "/metrics"));
+  for (const char* line : {"# TYPE coredns_cache_entries gauge", "# TYPE coredns_cache_requests_total counter",
+                           "# TYPE coredns_proxy_request_duration_seconds histogram",
+                           "# TYPE dnsd_rewrite_rule_hits_total counter", "# TYPE coredns_reload_failed_total counter"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line;
+  }
+  std::string output;
+  EXPECT_EQ(PromtoolCheck(promtool, text, output), 0) << output << "\n" << text;
+}
+
+}  // namespace
+}  // namespace dnsd::it
