@@ -13,6 +13,9 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include <memory>
 #include <thread>
 
@@ -293,6 +296,55 @@ TEST_F(ClientFaults, UdpFloodBeyondCapacityLeavesTheDaemonUpAndAnsweringRightAft
   ExpectServed("after the flood", Transport::kTcp);
   peak = std::max(peak, RssKiB(daemon_->pid()));
   ExpectMemoryBounded(rss_before, peak, "UDP flood");
+}
+
+// CPU time (user + system) `pid` has used so far.
+Millis CpuTime(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (comm) "
+  std::string field;
+  long ticks = 0;
+  for (int n = 3; n <= 15 && fields >> field; ++n) {
+    if (n == 14 || n == 15) ticks += std::stol(field);  // utime, stime
+  }
+  return Millis(ticks * 1000 / ::sysconf(_SC_CLK_TCK));
+}
+
+TEST_F(ClientFaults, OutOfDescriptorsTheDaemonDoesNotSpinAndAcceptsAgainOnceTheyFree) {
+  knot_ = std::make_unique<Upstream>();
+  // dnsd inherits a soft limit of 128 descriptors; 300 connections exhaust it.
+  rlimit saved{};
+  ::getrlimit(RLIMIT_NOFILE, &saved);
+  rlimit low = saved;
+  low.rlim_cur = std::min<rlim_t>(128, saved.rlim_max);
+  ::setrlimit(RLIMIT_NOFILE, &low);
+  try {
+    daemon_ = std::make_unique<Daemon>(ForwardCorefile({knot_->endpoint()}));
+  } catch (...) {
+    ::setrlimit(RLIMIT_NOFILE, &saved);
+    throw;
+  }
+  ::setrlimit(RLIMIT_NOFILE, &saved);
+  std::vector<std::unique_ptr<RawSocket>> conns;
+  for (int n = 0; n < 300; ++n) conns.push_back(std::make_unique<RawSocket>(ConnectTcp(daemon_->endpoint().port)));
+  std::this_thread::sleep_for(200ms);
+  const Millis cpu_before = CpuTime(daemon_->pid());
+  std::this_thread::sleep_for(1000ms);
+  const Millis cpu_used = CpuTime(daemon_->pid()) - cpu_before;
+  std::cerr << "out of descriptors: dnsd used " << cpu_used.count() << " ms of CPU in 1 s\n";
+  EXPECT_LT(cpu_used, 500ms) << "accept retried in a busy loop";
+  ExpectServed("out of descriptors", Transport::kUdp);
+  conns.clear();
+  // Its connections close after the 2 s first-read timeout; then TCP is served again.
+  auto deadline = Clock::now() + 6s;
+  std::optional<Reply> reply;
+  while (!reply && Clock::now() < deadline) {
+    reply = Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_A, QueryOptions{}.Tcp().Timeout(500ms));
+    if (!reply) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(reply.has_value()) << "no TCP answer within 6 s once the descriptors were free";
+  EXPECT_EQ(reply->rcode(), LDNS_RCODE_NOERROR);
 }
 
 }  // namespace

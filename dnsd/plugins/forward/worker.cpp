@@ -228,6 +228,12 @@ std::shared_ptr<Worker::UdpSocket> Worker::PickUdpSocket(std::size_t upstream) {
   if (slot) upstream_counters_[upstream]->conn_cache_hits[0].Add();
   else upstream_counters_[upstream]->conn_cache_misses[0].Add();
   if (!slot) slot = OpenUdpSocket(upstream);
+  if (!slot) {
+    // Out of descriptors (EMFILE): share a socket that is open rather than fail the attempt.
+    for (const auto& open : set.active) {
+      if (open) return open;
+    }
+  }
   return slot;
 }
 
