@@ -18,15 +18,17 @@ start_knot
 
 LEGACY=app.marathon.mesos
 METRICS_PORT=$(random_port)
+READY_PORT=$(random_port)
 # corefile TARGET [EXTRA_LINE]: the config with the legacy name mapped to TARGET.
 corefile() {
-  printf '.:%s {\n    reload 2s 1s\n    rewrite name exact %s %s\n    forward . 127.0.0.1:%s\n    %s\n    prometheus 127.0.0.1:%s\n}\n' \
-    "$DNSD_PORT" "$LEGACY" "$1" "$KNOT_PORT" "${2:-}" "$METRICS_PORT"
+  printf '.:%s {\n    reload 2s 1s\n    rewrite name exact %s %s\n    forward . 127.0.0.1:%s\n    %s\n    prometheus 127.0.0.1:%s\n    ready 127.0.0.1:%s\n}\n' \
+    "$DNSD_PORT" "$LEGACY" "$1" "$KNOT_PORT" "${2:-}" "$METRICS_PORT" "$READY_PORT"
 }
 start_dnsd "$DNSD" "reload 2s 1s
     rewrite name exact $LEGACY svc1.ns1-default.svc.cluster.local
     forward . 127.0.0.1:$KNOT_PORT
-    prometheus 127.0.0.1:$METRICS_PORT"
+    prometheus 127.0.0.1:$METRICS_PORT
+    ready 127.0.0.1:$READY_PORT"
 CONF="$PEERS_DIR/dnsd/Corefile"
 
 FAILED=0
@@ -113,6 +115,17 @@ failed=$(printf '%s\n' "$metrics" | awk '/^coredns_reload_failed_total / { print
 [ "$failed" == 2 ] && ok "coredns_reload_failed_total 2" || bad "coredns_reload_failed_total: '$failed', want 2"
 versions=$(printf '%s\n' "$metrics" | grep -c '^coredns_reload_version_info{hash="sha512",value="[0-9a-f]\{128\}"} 1')
 [ "$versions" == 1 ] && ok "one coredns_reload_version_info series" || bad "coredns_reload_version_info series: $versions"
+
+# /ready stays 200 through a reload: the new forward probes its upstream at once.
+kill -USR1 "$DNSD_PID"
+not_ready=0
+for i in $(seq 1 10); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$READY_PORT/ready")
+  [ "$code" == 200 ] || not_ready=$(( not_ready + 1 ))
+  sleep 0.05
+done
+[ "$not_ready" -le 2 ] && ok "/ready is 200 right after a reload ($not_ready of 10 samples not)" ||
+  bad "/ready after a reload: $not_ready of 10 samples not 200"
 
 # 6. A reload can add a port (and the old one keeps answering).
 NEW_PORT=$(random_port)

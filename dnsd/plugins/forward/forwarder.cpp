@@ -81,7 +81,12 @@ std::unique_ptr<pipeline::Handler> ForwardFactory::CreateHandler(pipeline::Worke
   return std::make_unique<ForwardHandler>(worker.io, shared_, worker.index);
 }
 
-void ForwardFactory::Start(boost::asio::io_context& io) { shared_->health.Start(io); }
+void ForwardFactory::Start(boost::asio::io_context& io) {
+  shared_->health.Start(io);
+  // One probe per upstream at once, so `ready` learns upstream health without waiting for a query:
+  // at start-up and after a reload, whose new forward starts knowing nothing.
+  for (std::size_t i = 0; i < shared_->pool->size(); ++i) shared_->health.Kick(i);
+}
 void ForwardFactory::Stop() { shared_->health.Stop(); }
 
 bool ForwardFactory::Ready() const {
