@@ -6,7 +6,6 @@
 #include <chrono>
 #include <thread>
 
-#include "fixture/daemon.hpp"
 #include "fixture/dns_client.hpp"
 #include "fixture/upstream.hpp"
 #include "metrics_util.hpp"
@@ -16,38 +15,23 @@ namespace {
 
 constexpr const char* kAlias = "alias.svc.cluster.local.";  // rewritten to zone::kService
 
-class PluginMetrics : public ::testing::Test {
+class PluginMetrics : public ScrapedDaemon<PluginMetrics> {
  protected:
   static void SetUpTestSuite() {
-    try {
-      upstream_ = std::make_unique<Upstream>();
-      metrics_port_ = FreePort();
-      to_ = upstream_->endpoint().ToString();
-      daemon_ = std::make_unique<Daemon>(
-          "svc.cluster.local:@PORT@ {\n"
-          "    prometheus 127.0.0.1:" + std::to_string(metrics_port_) + "\n"
-          "    health 127.0.0.1:" + std::to_string(FreePort()) + "\n"
-          "    cache\n"
-          "    rewrite name exact " + std::string(kAlias) + " " + zone::kService + "\n"
-          "    forward . " + to_ + "\n"
-          "}\n");
-    } catch (const std::exception& e) {
-      setup_error_ = e.what();
-    }
-  }
-  static void TearDownTestSuite() {
-    if (daemon_) {
-      EXPECT_EQ(daemon_->Stop().code, 0);
-    }
-    daemon_.reset();
-    upstream_.reset();
-  }
-  void SetUp() override {
-    if (!setup_error_.empty()) GTEST_SKIP() << "fixture did not start: " << setup_error_;
+    Start([](const std::string& upstream, uint16_t metrics_port) {
+      to_ = upstream;
+      return "svc.cluster.local:@PORT@ {\n"
+             "    prometheus 127.0.0.1:" + std::to_string(metrics_port) + "\n"
+             "    health 127.0.0.1:" + std::to_string(FreePort()) + "\n"
+             "    cache\n"
+             "    rewrite name exact " + std::string(kAlias) + " " + zone::kService + "\n"
+             "    forward . " + upstream + "\n"
+             "}\n";
+    });
   }
 
-  static Samples Scrape() { return Parse(Body(HttpGet(metrics_port_, "/metrics"))); }
-  static std::string Server() { return "server=\"dns://:" + std::to_string(daemon_->endpoint().port) + "\""; }
+  static Samples Scrape() { return Parse(ScrapeText()); }
+  static std::string Server() { return ServerLabel(); }
   static std::string Cache(const std::string& name, const std::string& type = "") {
     return name + "{" + Server() + (type.empty() ? "" : ",type=\"" + type + "\"") +
            ",zones=\"svc.cluster.local.\",view=\"\"}";
@@ -68,11 +52,7 @@ class PluginMetrics : public ::testing::Test {
     return total;
   }
 
-  static inline std::unique_ptr<Upstream> upstream_;
-  static inline std::unique_ptr<Daemon> daemon_;
-  static inline uint16_t metrics_port_ = 0;
-  static inline std::string to_;
-  static inline std::string setup_error_;
+  static inline std::string to_;  // the upstream, as the `to` label
 };
 
 TEST_F(PluginMetrics, CacheCountsOneMissThenHitsAndForwardOneUpstreamRequest) {
@@ -154,7 +134,7 @@ TEST_F(PluginMetrics, PromtoolAcceptsTheScrape) {
   const std::string promtool = FindProgram("promtool");
   if (promtool.empty()) GTEST_SKIP() << "promtool not installed (Debian package prometheus)";
   ASSERT_TRUE(Query(daemon_->endpoint(), kAlias, LDNS_RR_TYPE_TXT));
-  const std::string text = Body(HttpGet(metrics_port_, "/metrics"));
+  const std::string text = ScrapeText();
   for (const char* line : {"# TYPE coredns_cache_entries gauge", "# TYPE coredns_cache_requests_total counter",
                            "# TYPE coredns_proxy_request_duration_seconds histogram",
                            "# TYPE dnsd_rewrite_rule_hits_total counter", "# TYPE coredns_reload_failed_total counter"}) {
@@ -162,6 +142,51 @@ TEST_F(PluginMetrics, PromtoolAcceptsTheScrape) {
   }
   std::string output;
   EXPECT_EQ(PromtoolCheck(promtool, text, output), 0) << output << "\n" << text;
+}
+
+// forward to a port nobody listens on: every attempt fails at once (ICMP port unreachable).
+class DeadUpstreamMetrics : public ScrapedDaemon<DeadUpstreamMetrics> {
+ protected:
+  static void SetUpTestSuite() {
+    Start([](const std::string& /*knot, unused*/, uint16_t metrics_port) {
+      dead_ = "127.0.0.1:" + std::to_string(FreePort());
+      return ".:@PORT@ {\n"
+             "    prometheus 127.0.0.1:" + std::to_string(metrics_port) + "\n"
+             "    forward . " + dead_ + " {\n"
+             "        max_fails 1\n"
+             "        health_check 0.1s\n"
+             "    }\n"
+             "}\n";
+    });
+  }
+  static inline std::string dead_;
+};
+
+TEST_F(DeadUpstreamMetrics, FailedHealthChecksAndTheServersServfailsAreCounted) {
+  const Samples before = Parse(ScrapeText());
+  constexpr int kQueries = 6;
+  for (int i = 0; i < kQueries; ++i) {
+    auto reply = Query(daemon_->endpoint(), "dead.example.", LDNS_RR_TYPE_A);
+    ASSERT_TRUE(reply);
+    ASSERT_EQ(reply->rcode(), LDNS_RCODE_SERVFAIL);
+  }
+  // Probes run every 0.1 s while the upstream is down: wait (bounded) for the first failure.
+  const std::string failures = "coredns_proxy_healthcheck_failures_total{to=\"" + dead_ + "\",proxy_name=\"forward\"}";
+  Samples after;
+  for (int i = 0; i < 50; ++i) {
+    after = Parse(ScrapeText());
+    if (Delta(before, after, failures) >= 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_GE(Delta(before, after, failures), 1);
+  EXPECT_GE(Delta(before, after, "coredns_forward_healthcheck_broken_total"), 1);  // down after 2 failures
+  // forward returned the failure and the server wrote it: plugin="" (CoreDNS), one per query.
+  EXPECT_EQ(Delta(before, after, "coredns_dns_responses_total{" + ServerLabel() +
+                                     ",zone=\".\",view=\"\",rcode=\"SERVFAIL\",plugin=\"\"}"),
+            kQueries);
+  EXPECT_EQ(Delta(before, after, "coredns_proxy_request_duration_seconds_count{to=\"" + dead_ +
+                                     "\",rcode=\"SERVFAIL\",proxy_name=\"forward\"}"),
+            0);  // no reply, no duration
 }
 
 }  // namespace

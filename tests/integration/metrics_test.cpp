@@ -3,7 +3,6 @@
 // the scraped text.
 #include <gtest/gtest.h>
 
-#include "fixture/daemon.hpp"
 #include "fixture/dns_client.hpp"
 #include "fixture/upstream.hpp"
 #include "metrics_util.hpp"
@@ -11,40 +10,20 @@
 namespace dnsd::it {
 namespace {
 
-class Metrics : public ::testing::Test {
+class Metrics : public ScrapedDaemon<Metrics> {
  protected:
   static void SetUpTestSuite() {
-    try {
-      upstream_ = std::make_unique<Upstream>();
-      metrics_port_ = FreePort();
-      const std::string prom = "    prometheus 127.0.0.1:" + std::to_string(metrics_port_) + "\n";
-      const std::string forward = "    forward . " + upstream_->endpoint().ToString() + "\n";
-      daemon_ = std::make_unique<Daemon>(".:@PORT@ {\n" + prom + forward + "}\n" +
-                                         "svc.cluster.local:@PORT@ {\n" + forward + prom + "}\n");
-    } catch (const std::exception& e) {
-      setup_error_ = e.what();
-    }
-  }
-  static void TearDownTestSuite() {
-    if (daemon_) {
-      EXPECT_EQ(daemon_->Stop().code, 0);
-    }
-    daemon_.reset();
-    upstream_.reset();
-  }
-  void SetUp() override {
-    if (!setup_error_.empty()) GTEST_SKIP() << "fixture did not start: " << setup_error_;
+    Start([](const std::string& upstream, uint16_t metrics_port) {
+      const std::string prom = "    prometheus 127.0.0.1:" + std::to_string(metrics_port) + "\n";
+      const std::string forward = "    forward . " + upstream + "\n";
+      return ".:@PORT@ {\n" + prom + forward + "}\n" + "svc.cluster.local:@PORT@ {\n" + forward + prom + "}\n";
+    });
   }
 
-  static std::string Scrape() { return Body(HttpGet(metrics_port_, "/metrics")); }
+  static std::string Scrape() { return ScrapeText(); }
   static std::string Series(const std::string& name, const std::string& labels) {
-    return name + "{server=\"dns://:" + std::to_string(daemon_->endpoint().port) + "\"," + labels + "}";
+    return name + "{" + ServerLabel() + "," + labels + "}";
   }
-
-  static inline std::unique_ptr<Upstream> upstream_;
-  static inline std::unique_ptr<Daemon> daemon_;
-  static inline uint16_t metrics_port_ = 0;
-  static inline std::string setup_error_;
 };
 
 TEST_F(Metrics, CountersMoveByExactlyTheQueriesSent) {

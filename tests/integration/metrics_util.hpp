@@ -7,14 +7,22 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <fstream>
+#include <chrono>
+#include <functional>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 
+#include "fixture/daemon.hpp"
 #include "fixture/net.hpp"
 #include "fixture/temp_dir.hpp"
+#include "fixture/upstream.hpp"
 
 namespace dnsd::it {
 
@@ -81,5 +89,55 @@ inline int PromtoolCheck(const std::string& promtool, const std::string& text, s
   while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
   return ::pclose(pipe);
 }
+
+// A suite around one daemon with a knot upstream and a /metrics listener, started once for the suite
+// (SetUpTestSuite calls Start); `Suite` gives each suite its own statics.
+template <typename Suite>
+class ScrapedDaemon : public ::testing::Test {
+ protected:
+  // `corefile(upstream "HOST:PORT", metrics port)` is the daemon's Corefile.
+  static void Start(const std::function<std::string(const std::string&, uint16_t)>& corefile) {
+    try {
+      upstream_ = std::make_unique<Upstream>();
+      metrics_port_ = FreePort();
+      daemon_ = std::make_unique<Daemon>(corefile(upstream_->endpoint().ToString(), metrics_port_));
+      Settle();
+    } catch (const std::exception& e) {
+      setup_error_ = e.what();
+    }
+  }
+  // The fixture's readiness probes may still be answered after the daemon is up: wait (bounded)
+  // until the response counts stop moving, so no test counts them.
+  static void Settle() {
+    std::string last;
+    for (int i = 0; i < 40; ++i) {
+      std::string responses;
+      std::istringstream in(ScrapeText());
+      for (std::string line; std::getline(in, line);) {
+        if (line.rfind("coredns_dns_responses_total", 0) == 0) responses += line + "\n";
+      }
+      if (!responses.empty() && responses == last) return;
+      last = responses;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  static void TearDownTestSuite() {
+    if (daemon_) {
+      EXPECT_EQ(daemon_->Stop().code, 0);
+    }
+    daemon_.reset();
+    upstream_.reset();
+  }
+  void SetUp() override {
+    if (!setup_error_.empty()) GTEST_SKIP() << "fixture did not start: " << setup_error_;
+  }
+  static std::string ScrapeText() { return Body(HttpGet(metrics_port_, "/metrics")); }
+  static std::string ServerLabel() { return "server=\"dns://:" + std::to_string(daemon_->endpoint().port) + "\""; }
+
+  static inline std::unique_ptr<Upstream> upstream_;
+  static inline std::unique_ptr<Daemon> daemon_;
+  static inline uint16_t metrics_port_ = 0;
+  static inline std::string setup_error_;
+};
 
 }  // namespace dnsd::it
