@@ -30,6 +30,51 @@ std::size_t SkipName(std::span<const std::uint8_t> m, std::size_t offset) {
   return 0;
 }
 
+// Whether the name at `offset` reads no octet of the TTL fields at `ttls` (ascending offsets of
+// the records before it). A hit rewrites every TTL, so a compression pointer into one (legal on the
+// wire, never made by a real encoder) would turn into another name, or into garbage.
+bool NameAvoidsTtls(std::span<const std::uint8_t> m, std::size_t offset, std::span<const std::uint16_t> ttls) {
+  for (int jumps = 0; jumps <= wire::kMaxCompressionPointers && offset < m.size();) {
+    const std::uint8_t len = m[offset];
+    const std::size_t span = (len & 0xC0) == 0xC0 ? 2 : 1u + (len & 0x3F);
+    // The first TTL field ending after `offset` must start at or after this label's end.
+    const auto ttl = std::upper_bound(ttls.begin(), ttls.end(), offset,
+                                       [](std::size_t at, std::uint16_t t) { return at < t + 4u; });
+    if (ttl != ttls.end() && *ttl < offset + span) return false;
+    if (len == 0) return true;
+    if (span == 2) {
+      if (offset + 1 >= m.size()) return false;
+      offset = static_cast<std::size_t>(len & 0x3F) << 8 | m[offset + 1];
+      ++jumps;
+    } else {
+      offset += span;
+    }
+  }
+  return false;
+}
+
+// Where the names in RDATA start for the common types that carry names (NS, CNAME, PTR, DNAME,
+// MX, SRV, SOA's two): at most two offsets to `names`; returns how many.
+int RdataNames(std::span<const std::uint8_t> m, std::uint16_t type, std::size_t rdata, std::size_t (&names)[2]) {
+  switch (type) {
+    case wire::type::kNS: case wire::type::kCNAME: case wire::type::kPTR: case 39:  // DNAME
+      names[0] = rdata;
+      return 1;
+    case wire::type::kMX:
+      names[0] = rdata + 2;
+      return 1;
+    case wire::type::kSRV:
+      names[0] = rdata + 6;
+      return 1;
+    case wire::type::kSOA:
+      names[0] = rdata;
+      names[1] = SkipName(m, rdata);
+      return names[1] == 0 ? 1 : 2;
+    default:
+      return 0;
+  }
+}
+
 }  // namespace
 
 Analysis Analyse(std::span<const std::uint8_t> response, const wire::MessageView& query,
@@ -74,7 +119,13 @@ Analysis Analyse(std::span<const std::uint8_t> response, const wire::MessageView
       } else {
         if (opt_end != 0) return out;  // OPT must be last for the stored form to drop it
         if (out.ttl_count >= ttl_offsets.size()) return out;
+        if (!NameAvoidsTtls(response, offset, ttl_offsets.first(out.ttl_count))) return out;
         ttl_offsets[out.ttl_count++] = static_cast<std::uint16_t>(p + 4);
+        std::size_t names[2];
+        const int name_count = RdataNames(response, type, p + 10, names);
+        for (int n = 0; n < name_count; ++n) {
+          if (!NameAvoidsTtls(response, names[n], ttl_offsets.first(out.ttl_count))) return out;
+        }
         minimal = std::min(minimal, Read32(&response[p + 4]));
         ++records;
         if (section == 1 && type == wire::type::kSOA && end - (p + 10) >= 22) {

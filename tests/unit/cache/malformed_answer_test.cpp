@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "dnsd/plugins/cache/answer.hpp"
@@ -68,6 +69,35 @@ TEST(CacheMalformedAnswer, AClientsCompressedQuestionIsAnsweredWithTheNameUncomp
   EXPECT_EQ(reply.header.id, 0x1234);
   EXPECT_TRUE(reply.qname.IdenticalTo(query.qname));
   EXPECT_EQ(reply.header.ancount, 1);
+}
+
+// cname.svc.cluster.local A: a CNAME to svc1.ns1-default (then a pointer to the question's
+// "svc.cluster.local"), then an A record whose owner is a pointer to `owner_target`.
+Bytes CnameThenA(std::uint8_t owner_target) {
+  Bytes r = {0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0};
+  for (const char* label : {"cname", "svc", "cluster", "local"}) {
+    r.push_back(static_cast<std::uint8_t>(std::string_view(label).size()));
+    r.insert(r.end(), label, label + std::string_view(label).size());
+  }
+  const Bytes rest = {0, 0, 1, 0, 1,
+                      0xC0, 12, 0, 5, 0, 1, 0, 0, 0, 30, 0, 19,  // CNAME, TTL 30 at offset 47
+                      4, 's', 'v', 'c', '1', 11, 'n', 's', '1', '-', 'd', 'e', 'f', 'a', 'u', 'l', 't',
+                      0xC0, 18,
+                      0xC0, owner_target, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 1, 0, 1};
+  r.insert(r.end(), rest.begin(), rest.end());
+  return r;
+}
+
+TEST(CacheMalformedAnswer, ANamePointingIntoATtlFieldIsNotCached) {
+  Bytes query = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0};
+  const Bytes response = CnameThenA(53);
+  query.insert(query.end(), response.begin() + 12, response.begin() + 41);  // the question
+  const wire::MessageView view = Parse(query);
+  std::vector<std::uint16_t> offsets(kMaxRecords);
+  // The A record's owner is the CNAME's target (offset 53): fine. At offset 47, the first octet
+  // of the CNAME's TTL (0, the root), it would change with the TTL a hit writes.
+  EXPECT_TRUE(Analyse(CnameThenA(53), view, offsets).cacheable);
+  EXPECT_FALSE(Analyse(CnameThenA(47), view, offsets).cacheable);
 }
 
 }  // namespace
