@@ -36,13 +36,14 @@ std::size_t SkipName(std::span<const std::uint8_t> m, std::size_t offset) {
 bool NameAvoidsTtls(std::span<const std::uint8_t> m, std::size_t offset, std::span<const std::uint16_t> ttls) {
   for (int jumps = 0; jumps <= wire::kMaxCompressionPointers && offset < m.size();) {
     const std::uint8_t len = m[offset];
-    const std::size_t span = (len & 0xC0) == 0xC0 ? 2 : 1u + (len & 0x3F);
+    const bool pointer = (len & 0xC0) == 0xC0;
+    const std::size_t span = pointer ? 2 : 1u + (len & 0x3F);
     // The first TTL field ending after `offset` must start at or after this label's end.
     const auto ttl = std::upper_bound(ttls.begin(), ttls.end(), offset,
                                        [](std::size_t at, std::uint16_t t) { return at < t + 4u; });
     if (ttl != ttls.end() && *ttl < offset + span) return false;
     if (len == 0) return true;
-    if (span == 2) {
+    if (pointer) {
       if (offset + 1 >= m.size()) return false;
       offset = static_cast<std::size_t>(len & 0x3F) << 8 | m[offset + 1];
       ++jumps;
