@@ -1,6 +1,7 @@
 // Which plugins dnsd knows, in CoreDNS's fixed execution order, and how each one is set up.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -16,6 +17,7 @@ namespace dnsd::plugins {
 struct SetupContext {
   std::vector<std::string> zones;  // the server block's zones, normalised ("example.org.")
   std::vector<std::string> plugins;  // every plugin of the block, in execution order
+  std::vector<std::uint16_t> ports;    // the port of each of `zones` (same order)
 };
 
 using SetupResult = config::Parsed<std::unique_ptr<pipeline::HandlerFactory>>;

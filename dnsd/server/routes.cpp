@@ -78,6 +78,7 @@ config::Parsed<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16
       config::Parsed<config::ServerAddress> address = config::ParseServerAddress(key, default_port);
       if (!address.ok()) return {std::nullopt, address.error};
       ctx.zones.push_back(address.value->zone);
+      ctx.ports.push_back(address.value->port);
       addresses.push_back(std::move(*address.value));
     }
     config::Parsed<std::shared_ptr<Chain>> chain = BuildChain(block, ctx);

@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "dnsd/plugins/prometheus/factory.hpp"
+#include "dnsd/plugins/prometheus/series.hpp"
 
 namespace dnsd::plugins::prometheus {
 
@@ -52,6 +53,13 @@ SetupResult Setup(const config::Directive& directive, const SetupContext& ctx) {
   auto factory = std::make_unique<MetricsFactory>(std::get<std::shared_ptr<Exporter>>(std::move(exporter)),
                                                   ctx.zones);
   if (!ctx.plugins.empty()) factory->SetPlugins(ctx.plugins);
+  // coredns_plugin_enabled from the start, as CoreDNS sets it when it builds its servers (the
+  // handlers add the same series on a zone's first query, for factories made without a context).
+  for (std::size_t i = 0; i < ctx.zones.size() && i < ctx.ports.size(); ++i) {
+    for (const std::string& name : ctx.plugins) {
+      factory->collector().EnablePlugin(ServerLabel(ctx.ports[i]), ctx.zones[i], name);
+    }
+  }
   result.value = std::move(factory);
   return result;
 }

@@ -6,6 +6,7 @@
 #include "dnsd/plugins/prometheus/exporter.hpp"
 #include "dnsd/plugins/prometheus/factory.hpp"
 #include "dnsd/plugins/prometheus/setup.hpp"
+#include "support.hpp"
 
 namespace dnsd::plugins::prometheus {
 namespace {
@@ -56,7 +57,7 @@ TEST(PrometheusSetup, ErrorsPointAtTheToken) {
 }
 
 TEST(PrometheusSetup, OneListenerPerAddressSharedByServerBlocks) {
-  SetupContext a{{"."}, {}}, b{{"example.org."}, {}};
+  SetupContext a{{"."}, {}, {}}, b{{"example.org."}, {}, {}};
   auto first = prometheus::Setup(Line({"127.0.0.1:0"}), a);
   ASSERT_TRUE(first.ok()) << first.error.ToString();
   auto second = prometheus::Setup(Line({"127.0.0.1:0"}), b);
@@ -71,12 +72,27 @@ TEST(PrometheusSetup, OneListenerPerAddressSharedByServerBlocks) {
   EXPECT_GT(f1->exporter()->ListeningPorts()[0], 0);
 }
 
+TEST(PrometheusSetup, PluginEnabledSeriesExistBeforeAnyQuery) {
+  SetupContext ctx{{"example.org.", "example.net."}, {"prometheus", "cache", "forward"}, {1053, 53}};
+  auto made = prometheus::Setup(Line({"127.0.0.1:0"}), ctx);
+  ASSERT_TRUE(made.ok()) << made.error.ToString();
+  auto* factory = dynamic_cast<MetricsFactory*>(made.value->get());
+  ASSERT_NE(factory, nullptr);
+  auto families = factory->collector().Collect();
+  const auto* enabled = testing::FindFamily(families, "coredns_plugin_enabled");
+  EXPECT_NE(testing::FindMetric(enabled, {{"server", "dns://:1053"}, {"zone", "example.org."}, {"name", "cache"}}),
+            nullptr);
+  EXPECT_NE(testing::FindMetric(enabled, {{"server", "dns://:53"}, {"zone", "example.net."}, {"name", "forward"}}),
+            nullptr);
+  EXPECT_EQ(testing::FindMetric(enabled, {{"server", "dns://:53"}, {"zone", "example.org."}}), nullptr);
+}
+
 TEST(PrometheusSetup, AnAddressInUseIsAConfigError) {
-  auto first = prometheus::Setup(Line({"127.0.0.1:0"}), SetupContext{{"."}, {}});
+  auto first = prometheus::Setup(Line({"127.0.0.1:0"}), SetupContext{{"."}, {}, {}});
   ASSERT_TRUE(first.ok());
   const int port = dynamic_cast<MetricsFactory*>(first.value->get())->exporter()->ListeningPorts()[0];
   // The same port under another spelling is another address: binding it again must fail cleanly.
-  auto second = prometheus::Setup(Line({"localhost:" + std::to_string(port)}), SetupContext{{"."}, {}});
+  auto second = prometheus::Setup(Line({"localhost:" + std::to_string(port)}), SetupContext{{"."}, {}, {}});
   ASSERT_FALSE(second.ok());
   EXPECT_NE(second.error.ToString().find("prometheus: cannot listen on"), std::string::npos)
       << second.error.ToString();
