@@ -40,6 +40,12 @@ class ConfigReloader {
   // on `io` (the main thread's loop). `server` must outlive `io`'s run.
   void Run(boost::asio::io_context& io, Server& server);
 
+  // Drops the signal handler and the timer; called before the `io` given to Run is destroyed.
+  void Stop() {
+    timer_.reset();
+    signals_.reset();
+  }
+
   enum class Trigger { kSignal, kTimer };
   // Reads, parses and builds the Corefile and swaps it in. A timer reload skips a file whose parsed
   // form did not change. Returns an empty string, or the error (already logged, config unchanged).

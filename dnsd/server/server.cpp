@@ -1,6 +1,7 @@
 #include "dnsd/server/server.hpp"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -24,6 +25,22 @@
 #include "dnsd/server/reloader.hpp"
 
 namespace dnsd::server {
+
+namespace {
+
+sigset_t StopAndReloadSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int signal : {SIGTERM, SIGINT, SIGUSR1, SIGHUP}) sigaddset(&set, signal);
+  return set;
+}
+
+}  // namespace
+
+void BlockStopAndReloadSignals() {
+  const sigset_t set = StopAndReloadSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
 
 unsigned DefaultWorkerCount() {
   if (const char* value = std::getenv("GOMAXPROCS")) {
@@ -153,7 +170,12 @@ void Server::RunUntilSignal(ConfigReloader* reloader) {
   signals.async_wait([&signals_io](const boost::system::error_code& ec, int) {
     if (!ec) signals_io.stop();
   });
+  // Handlers are in place: let the signals (and any that came early, pending) in, to this thread.
+  const sigset_t set = StopAndReloadSignals();
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
   signals_io.run();
+  // The reloader's signal set and timer live on signals_io: gone before it is destroyed below.
+  if (reloader) reloader->Stop();
   // Lameduck (`health { lameduck D }`): /health and /ready say 503 while DNS is still answered
   // for D, so load balancers drain this instance before it stops.
   auto lameduck = plugins::health::lameduck::Begin();
