@@ -48,9 +48,9 @@ int Fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
-  // Reload signals that arrive before the reloader listens (it replaces these) must not kill us.
-  std::signal(SIGUSR1, SIG_IGN);
-  std::signal(SIGHUP, SIG_IGN);
+  // Before any thread starts: a SIGTERM or SIGUSR1 sent as soon as the pidfile exists waits for the
+  // server to handle it instead of killing the process.
+  dnsd::server::BlockStopAndReloadSignals();
   std::vector<std::string> args(argv + 1, argv + argc);
   dnsd::cli::FlagsResult parsed = dnsd::cli::ParseFlags(args);
   if (!parsed.error.empty()) {

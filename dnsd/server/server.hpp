@@ -39,6 +39,12 @@ class Server {
   bool started_factories_ = false;
 };
 
+// Blocks SIGTERM, SIGINT, SIGUSR1 and SIGHUP in the calling thread. Call first thing in main: every
+// thread started later inherits the mask, and a signal that arrives before RunUntilSignal listens
+// stays pending instead of killing the process (or being lost); RunUntilSignal unblocks them in
+// its own thread once it handles them.
+void BlockStopAndReloadSignals();
+
 // Worker count: GOMAXPROCS when set (what limits CoreDNS's parallelism), else one per core.
 unsigned DefaultWorkerCount();
 
