@@ -46,17 +46,17 @@ struct Generation {
     factories.push_back(std::move(*rewrite.value));
     for (unsigned w = 0; w < workers; ++w) {
       pipeline::WorkerContext context{io, w};
-      Chain chain;
+      // Each chain in its own place before anything points into it (its `upstream` must not move).
+      Chain& chain = *chains.emplace_back(std::make_unique<Chain>());
       for (auto& factory : factories) chain.handlers.push_back(factory->CreateHandler(context));
       for (std::size_t i = 0; i + 1 < chain.handlers.size(); ++i) chain.handlers[i]->SetNext(chain.handlers[i + 1].get());
       chain.handlers.back()->SetNext(&chain.upstream);
-      chains.push_back(std::move(chain));
     }
   }
 
   void Ask(unsigned worker, const char* name) {
     ClientTransaction tx(Query(name, 1), pipeline::Transport::kUdp, "127.0.0.1", kPort);
-    chains.at(worker).handlers.front()->Serve(tx);
+    chains.at(worker)->handlers.front()->Serve(tx);
     ASSERT_EQ(tx.responses.size(), 1u);
   }
 
@@ -65,7 +65,7 @@ struct Generation {
     AnsweringHandler upstream;
   };
   std::vector<std::unique_ptr<pipeline::HandlerFactory>> factories;
-  std::vector<Chain> chains;
+  std::vector<std::unique_ptr<Chain>> chains;
 };
 
 std::vector<::prometheus::MetricFamily> Scrape(const DnsCollector& collector) {
