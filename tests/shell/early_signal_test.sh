@@ -11,7 +11,7 @@ peers_init
 FAILED=0
 for signal in TERM USR1 HUP INT; do
   for i in 1 2 3 4 5; do
-    port=$(random_port)
+    port=$(free_port)
     rm -f "$PEERS_DIR/pid"
     printf '.:%s {\n    errors\n}\n' "$port" > "$PEERS_DIR/Corefile"
     "$DNSD" -conf "$PEERS_DIR/Corefile" -pidfile "$PEERS_DIR/pid" -quiet 2>"$PEERS_DIR/stderr" &

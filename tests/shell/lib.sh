@@ -36,12 +36,22 @@ peers_init() {
   trap 'exit 130' INT TERM
 }
 
-random_port() { echo $(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 )); }
+# Below Linux's ephemeral range (32768-60999), so that no client socket of a parallel test (or the
+# C++ fixtures' port-0 binds) can be holding the port we pick.
+random_port() { echo $(( 20000 + (RANDOM * 32768 + RANDOM) % 12768 )); }
 
 # True if something on 127.0.0.1:$1 answers DNS over UDP or accepts TCP.
 port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
   dig @127.0.0.1 -p "$1" +time=1 +tries=1 . SOA >/dev/null 2>&1
+}
+
+# free_port: a random port nothing on 127.0.0.1 uses now (for HTTP listeners: prometheus, health).
+free_port() {
+  local port
+  port=$(random_port)
+  while port_in_use "$port"; do port=$(random_port); done
+  echo "$port"
 }
 
 # answers PORT NAME TYPE: true once the server on PORT gives any NOERROR answer for NAME/TYPE.

@@ -17,8 +17,8 @@ peers_init
 start_knot
 
 LEGACY=app.marathon.mesos
-METRICS_PORT=$(random_port)
-READY_PORT=$(random_port)
+METRICS_PORT=$(free_port)
+READY_PORT=$(free_port)
 # corefile TARGET [EXTRA_LINE]: the config with the legacy name mapped to TARGET.
 corefile() {
   printf '.:%s {\n    reload 2s 1s\n    rewrite name exact %s %s\n    forward . 127.0.0.1:%s\n    %s\n    prometheus 127.0.0.1:%s\n    ready 127.0.0.1:%s\n}\n' \
@@ -128,8 +128,7 @@ done
   bad "/ready after a reload: $not_ready of 10 samples not 200"
 
 # 6. A reload can add a port (and the old one keeps answering).
-NEW_PORT=$(random_port)
-while port_in_use "$NEW_PORT"; do NEW_PORT=$(random_port); done
+NEW_PORT=$(free_port)
 { corefile svc5.ns1-default.svc.cluster.local
   printf '.:%s {\n    forward . 127.0.0.1:%s\n}\n' "$NEW_PORT" "$KNOT_PORT"; } > "$CONF"
 kill -USR1 "$DNSD_PID"
