@@ -18,6 +18,7 @@
 #include "dnsd/server/reloader.hpp"
 #include "dnsd/server/routes.hpp"
 #include "dnsd/server/server.hpp"
+#include "../../support/markdown_examples.hpp"
 
 namespace dnsd {
 namespace {
@@ -86,6 +87,17 @@ TEST(ReloadDirective, RoutesCarryTheOptions) {
   auto without = server::BuildRoutes(Parse(".:1053 {\n errors\n}\n"), 53);
   ASSERT_TRUE(without.ok());
   EXPECT_FALSE(without.value->reload.has_value());
+}
+
+TEST(ReloadDirective, TheDocsExampleBuilds) {
+  const std::vector<std::string> examples =
+      dnsd::testing::FencedExamples(std::string(DNSD_DOCS_DIR) + "/reload.md", "corefile");
+  ASSERT_EQ(examples.size(), 1u);
+  auto routes = server::BuildRoutes(Parse(examples[0]), 53);
+  ASSERT_TRUE(routes.ok()) << routes.error.ToString();
+  ASSERT_TRUE(routes.value->reload.has_value());
+  EXPECT_EQ(routes.value->reload->interval, 10s);
+  EXPECT_EQ(routes.value->reload->jitter, 5s);
 }
 
 TEST(CorefileDigest, CommentsAndLayoutDoNotCount) {
