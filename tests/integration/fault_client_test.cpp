@@ -292,7 +292,7 @@ TEST_F(ClientFaults, UdpFloodBeyondCapacityLeavesTheDaemonUpAndAnsweringRightAft
   std::cerr << "flood: " << datagrams << " datagrams in 3 s\n";
 
   auto r = TimedQuery(daemon_->endpoint(), zone::kService, Transport::kUdp, kAtOnce);
-  ASSERT_TRUE(r.reply.has_value()) << "no answer within 1 s of the flood's end";
+  ASSERT_TRUE(r.reply.has_value()) << "no answer within " << kAtOnce.count() << " ms of the flood's end";
   EXPECT_EQ(r.reply->rcode(), LDNS_RCODE_NOERROR) << r.reply->ToString();
   ExpectServed("after the flood", Transport::kTcp);
   peak = std::max(peak, RssKiB(daemon_->pid()));

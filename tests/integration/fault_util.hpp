@@ -57,7 +57,14 @@ inline TimedReply TimedQuery(const Endpoint& server, const std::string& name, Tr
   return {std::move(reply), std::chrono::duration_cast<Millis>(Clock::now() - start)};
 }
 
+// "Serves normal queries again at once". Under AddressSanitizer the daemon runs several times slower,
+// and draining a full socket buffer after a flood took just over 1 s once in a CI run: the wider
+// bound there measures dnsd, not the sanitizer's overhead.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr Millis kAtOnce = 3000ms;
+#else
 inline constexpr Millis kAtOnce = 1000ms;
+#endif
 
 class FaultTest : public ::testing::Test {
  protected:
