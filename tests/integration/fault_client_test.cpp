@@ -255,6 +255,7 @@ TEST_F(ClientFaults, FiveThousandIdleTcpConnectionsDoNotLockOutOthersAndAreClose
 }
 
 TEST_F(ClientFaults, UdpFloodBeyondCapacityLeavesTheDaemonUpAndAnsweringRightAfter) {
+  constexpr Millis kAfterFlood = kAtOnce + 1000ms;
   knot_ = std::make_unique<Upstream>();
   FaultyUpstream hole(Fault::kSilent);
   // Half the flood goes to knot, half to a black hole: those wait the full 5 s in flight.
@@ -291,9 +292,21 @@ TEST_F(ClientFaults, UdpFloodBeyondCapacityLeavesTheDaemonUpAndAnsweringRightAft
   for (auto& t : senders) t.join();
   std::cerr << "flood: " << datagrams << " datagrams in 3 s\n";
 
-  auto r = TimedQuery(daemon_->endpoint(), zone::kService, Transport::kUdp, kAtOnce);
-  ASSERT_TRUE(r.reply.has_value()) << "no answer within " << kAtOnce.count() << " ms of the flood's end";
-  EXPECT_EQ(r.reply->rcode(), LDNS_RCODE_NOERROR) << r.reply->ToString();
+  // Asked as a stub resolver asks: a datagram sent while the socket buffers (dnsd's, or knot's for
+  // the forwarded query) are still full of the flood is lost, so the client tries again. Each try
+  // waits 500 ms; the whole must end well inside a stub resolver's first 5 s timeout.
+  const auto flood_over = Clock::now();
+  std::optional<Reply> reply;
+  int tries = 0;
+  while (!reply && Clock::now() - flood_over < kAfterFlood) {
+    ++tries;
+    reply = Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_A, QueryOptions{}.Timeout(500ms));
+  }
+  std::cerr << "after the flood: answered after "
+            << std::chrono::duration_cast<Millis>(Clock::now() - flood_over).count() << " ms, " << tries
+            << " tries\n";
+  ASSERT_TRUE(reply.has_value()) << "no answer within " << kAfterFlood.count() << " ms of the flood's end";
+  EXPECT_EQ(reply->rcode(), LDNS_RCODE_NOERROR) << reply->ToString();
   ExpectServed("after the flood", Transport::kTcp);
   peak = std::max(peak, RssKiB(daemon_->pid()));
   ExpectMemoryBounded(rss_before, peak, "UDP flood");
