@@ -28,6 +28,7 @@
 #include "fixture/dns_client.hpp"
 #include "fixture/forged_relay.hpp"
 #include "fixture/upstream.hpp"
+#include "metrics_util.hpp"
 
 namespace dnsd::it {
 namespace {
@@ -270,7 +271,9 @@ uint64_t Drops(pid_t pid, uint16_t relay_port) {
 TEST(ForgedReplies, NoneIsAcceptedWhileRealQueriesAreInFlight) {
   Upstream knot;
   DelayingRelay relay(knot.endpoint());
-  Daemon daemon(ForwardCorefile({relay.endpoint()}));
+  const uint16_t metrics_port = FreePort();
+  Daemon daemon(".:@PORT@ {\n    prometheus 127.0.0.1:" + std::to_string(metrics_port) + "\n    forward . " +
+                relay.endpoint().ToString() + "\n}\n");
   const pid_t pid = DaemonPid(daemon);
   ASSERT_GT(pid, 0) << "no pid file next to " << daemon.corefile();
 
@@ -330,6 +333,13 @@ TEST(ForgedReplies, NoneIsAcceptedWhileRealQueriesAreInFlight) {
   if (!forger.can_spoof_other_address()) std::cout << "127.0.0.2 unavailable: that kind was skipped\n";
   // Most right-source forgeries must have reached dnsd's sockets, or the test proved nothing.
   EXPECT_LT(dropped, forger.right_source_sent() / 2);
+  // dnsd counted each forgery that reached its sockets (wrong sources never do: the sockets are
+  // connected), and nothing else: every real reply was accepted.
+  const Samples samples = Parse(Body(HttpGet(metrics_port, "/metrics")));
+  const std::string series = "dnsd_forward_replies_dropped_total{to=\"" + relay.endpoint().ToString() + "\"}";
+  ASSERT_TRUE(samples.count(series)) << series << " not exported";
+  std::cout << series << " " << samples.at(series) << "\n";
+  EXPECT_EQ(samples.at(series), static_cast<double>(forger.right_source_sent() - dropped));
 
   ExitStatus st = daemon.Stop();
   EXPECT_TRUE(st.exited && st.code == 0) << st.Describe() << "\n" << daemon.stderr_text();

@@ -128,6 +128,7 @@ TEST_F(PluginMetrics, ProcessWideFamiliesAreExportedAtZero) {
   EXPECT_EQ(samples.at("coredns_reload_failed_total"), 0);
   EXPECT_EQ(samples.at("coredns_forward_healthcheck_broken_total"), 0);
   EXPECT_EQ(samples.at("coredns_forward_max_concurrent_rejects_total"), 0);
+  EXPECT_EQ(samples.at("dnsd_forward_in_flight_evictions_total"), 0);
 }
 
 TEST_F(PluginMetrics, PromtoolAcceptsTheScrape) {

@@ -38,6 +38,13 @@ std::vector<::prometheus::MetricFamily> ForwardMetrics::Collect() const {
                             "Counter of the number of failed healthchecks.", MetricType::Counter);
   auto broken = NewFamily("coredns_forward_healthcheck_broken_total",
                           "Counter of the number of complete failures of the healthchecks.", MetricType::Counter);
+  auto dropped = NewFamily("dnsd_forward_replies_dropped_total",
+                           "Counter of upstream replies dropped because they matched no query in flight "
+                           "(wrong ID, question or flags: forged or late, RFC 5452).",
+                           MetricType::Counter);
+  auto evictions = NewFamily("dnsd_forward_in_flight_evictions_total",
+                             "Counter of queries answered SERVFAIL early because a worker reached its in-flight cap.",
+                             MetricType::Counter);
   auto rejects = NewFamily("coredns_forward_max_concurrent_rejects_total",
                            "Counter of the number of queries rejected because the concurrent queries were at maximum.",
                            MetricType::Counter);
@@ -45,7 +52,9 @@ std::vector<::prometheus::MetricFamily> ForwardMetrics::Collect() const {
   upstreams_.ForEach([&](const std::vector<std::string>& key, const prometheus::PerWorker<UpstreamCounters>& workers) {
     std::array<HistogramSum, kRcodeSlots> by_rcode;
     std::array<std::uint64_t, 2> hit{}, miss{};
+    std::uint64_t dropped_replies = 0;
     workers.ForEach([&](const UpstreamCounters& c) {
+      dropped_replies += c.replies_dropped.Read();
       for (std::size_t r = 0; r < kRcodeSlots; ++r) by_rcode[r].Add(c.duration[r]);
       for (std::size_t p = 0; p < 2; ++p) {
         hit[p] += c.conn_cache_hits[p].Read();
@@ -62,6 +71,7 @@ std::vector<::prometheus::MetricFamily> ForwardMetrics::Collect() const {
       if (hit[p] != 0) prometheus::AddCounter(hits, labels, static_cast<double>(hit[p]));
       if (miss[p] != 0) prometheus::AddCounter(misses, labels, static_cast<double>(miss[p]));
     }
+    prometheus::AddCounter(dropped, {{"to", to}}, static_cast<double>(dropped_replies));
   });
   {
     std::lock_guard lock(mutex_);
@@ -70,16 +80,18 @@ std::vector<::prometheus::MetricFamily> ForwardMetrics::Collect() const {
                              static_cast<double>(count->load(std::memory_order_relaxed)));
     }
   }
-  std::uint64_t broken_total = 0, rejects_total = 0;
+  std::uint64_t broken_total = 0, rejects_total = 0, evictions_total = 0;
   forward_.ForEach([&](const ForwardCounters& c) {
     broken_total += c.healthcheck_broken.Read();
     rejects_total += c.max_concurrent_rejects.Read();
+    evictions_total += c.in_flight_evictions.Read();
   });
   // Label-less counters, exported from the first forward on (as CoreDNS registers them).
   prometheus::AddCounter(broken, {}, static_cast<double>(broken_total));
   prometheus::AddCounter(rejects, {}, static_cast<double>(rejects_total));
+  prometheus::AddCounter(evictions, {}, static_cast<double>(evictions_total));
   std::vector<::prometheus::MetricFamily> families;
-  prometheus::AppendNonEmpty(families, {&duration, &hits, &misses, &failures, &broken, &rejects});
+  prometheus::AppendNonEmpty(families, {&duration, &hits, &misses, &failures, &broken, &rejects, &dropped, &evictions});
   return families;
 }
 

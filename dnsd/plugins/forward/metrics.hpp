@@ -28,12 +28,14 @@ struct alignas(64) UpstreamCounters {
   using TimeHistogram = prometheus::LocalHistogram<prometheus::kTimeBuckets.size()>;
   std::array<TimeHistogram, prometheus::kRcodeSlots> duration{};  // [rcode of the reply]
   std::array<prometheus::LocalCounter, 2> conn_cache_hits{}, conn_cache_misses{};  // [udp, tcp]
+  prometheus::LocalCounter replies_dropped;  // matched no query in flight (RFC 5452): forged or late
 };
 
 // One worker's counts without labels.
 struct alignas(64) ForwardCounters {
   prometheus::LocalCounter healthcheck_broken;      // every upstream Down: a random one was tried
   prometheus::LocalCounter max_concurrent_rejects;  // REFUSED over max_concurrent
+  prometheus::LocalCounter in_flight_evictions;     // the oldest query gave way at the worker's cap
 };
 
 class ForwardMetrics final : public ::prometheus::Collectable {

@@ -42,7 +42,10 @@ void Worker::Forward(pipeline::Transaction& tx) {
   if (shut_down_) return tx.RespondError(wire::Rcode::kServFail);
   // At the cap the query that has waited longest gives way (SERVFAIL now rather than at its
   // deadline), as Unbound's jostling does: new queries still go upstream, memory stays bounded.
-  if (options_.max_concurrent == 0 && in_use_ >= options_.max_in_flight_per_worker) Fail(oldest_);
+  if (options_.max_concurrent == 0 && in_use_ >= options_.max_in_flight_per_worker) {
+    counters_->in_flight_evictions.Add();
+    Fail(oldest_);
+  }
   bool counted = false;
   if (options_.max_concurrent != 0) {
     if (shared_->in_flight.fetch_add(1, std::memory_order_relaxed) >= options_.max_concurrent) {
@@ -239,6 +242,7 @@ std::shared_ptr<Worker::UdpSocket> Worker::PickUdpSocket(std::size_t upstream) {
 
 std::shared_ptr<Worker::UdpSocket> Worker::OpenUdpSocket(std::size_t upstream) {
   auto s = std::make_shared<UdpSocket>(io_);
+  s->upstream = upstream;
   const auto& endpoint = (*shared_->pool)[upstream].endpoint;
   error_code ec;
   s->socket.open(endpoint.protocol(), ec);
@@ -298,17 +302,12 @@ void Worker::OnReadable(const std::shared_ptr<UdpSocket>& s) {
 // RFC 5452: only a reply to an ID in flight on this socket, with QR set and the same question,
 // is accepted; anything else is dropped and the query goes on waiting.
 void Worker::OnDatagram(UdpSocket& s, std::span<std::uint8_t> datagram) {
-  if (datagram.size() < wire::kHeaderSize) {
-    ++stats.forgeries;
-    return;
+  auto it = s.pending.end();
+  if (datagram.size() >= wire::kHeaderSize) {
+    const std::uint16_t id = wire::ReadId(datagram);
+    it = std::find_if(s.pending.begin(), s.pending.end(), [id](auto& p) { return p.first == id; });
   }
-  std::uint16_t id = wire::ReadId(datagram);
-  auto it =
-      std::find_if(s.pending.begin(), s.pending.end(), [id](auto& p) { return p.first == id; });
-  if (it == s.pending.end() || !Matches(it->second, datagram)) {
-    ++stats.forgeries;
-    return;
-  }
+  if (it == s.pending.end() || !Matches(it->second, datagram)) return DropReply(s.upstream);
   Exchange* ex = it->second;
   if (wire::Header::Decode(datagram.data()).tc()) {
     ++stats.tcp_after_truncation;
@@ -316,6 +315,11 @@ void Worker::OnDatagram(UdpSocket& s, std::span<std::uint8_t> datagram) {
     return StartAttempt(ex, ex->upstream, /*tcp=*/true);
   }
   Answer(ex, datagram);
+}
+
+void Worker::DropReply(std::size_t upstream) {
+  ++stats.forgeries;
+  upstream_counters_[upstream]->replies_dropped.Add();
 }
 
 void Worker::FailSocket(UdpSocket& s) {

@@ -45,6 +45,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
   struct UdpSocket {
     explicit UdpSocket(boost::asio::io_context& io) : socket(io) {}
     boost::asio::ip::udp::socket socket;
+    std::size_t upstream = 0;  // index in the pool: the socket is connected to it
     Clock::time_point born;
     std::vector<std::pair<std::uint16_t, Exchange*>> pending;
     bool retired = false;
@@ -102,6 +103,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
   void Answer(Exchange* ex, std::span<std::uint8_t> reply);
   void Fail(Exchange* ex);
   bool Matches(const Exchange* ex, std::span<const std::uint8_t> reply) const;
+  void DropReply(std::size_t upstream);  // a reply that answers nothing in flight: counted, ignored
   std::uint16_t NewId();
 
   // UDP

@@ -76,7 +76,7 @@ void Worker::ReadTcpLength(Exchange* ex, std::uint64_t generation) {
                            if (self->shut_down_ || ex->generation != generation) return;
                            if (ec2) return self->OnTcpError(ex, generation);
                            if (!self->Matches(ex, conn->buffer)) {
-                             ++self->stats.forgeries;
+                             self->DropReply(ex->upstream);
                              return self->ReadTcpLength(ex, generation);
                            }
                            const std::size_t upstream = ex->upstream;

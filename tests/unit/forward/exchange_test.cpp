@@ -6,6 +6,7 @@
 #include <set>
 
 #include "dnsd/plugins/forward/forwarder.hpp"
+#include "dnsd/plugins/forward/metrics.hpp"
 #include "peer.hpp"
 #include "test_util.hpp"
 
@@ -38,6 +39,21 @@ TcpPeer::Behaviour TcpAnswer() {
 }
 
 std::uint16_t IdOf(const Bytes& m) { return static_cast<std::uint16_t>(m[0] << 8 | m[1]); }
+
+// A forward counter as scraped (process-wide, summed over workers): the series for upstream `to`,
+// or the label-less one; 0 while it is not exported.
+double ForwardCounter(std::string_view name, const std::string& to = "") {
+  for (const auto& family : ForwardMetrics::Get().Collect()) {
+    if (family.name != name) continue;
+    for (const auto& metric : family.metric) {
+      for (const auto& label : metric.label) {
+        if (label.name == "to" && label.value == to) return metric.counter.value;
+      }
+      if (to.empty() && metric.label.empty()) return metric.counter.value;
+    }
+  }
+  return 0;
+}
 
 // Records what reaches the end of the chain.
 class NextHandler : public pipeline::Handler {
@@ -175,6 +191,7 @@ TEST_F(ForwardExchange, ReplyWithAnotherIdIsDroppedAndTheRightOneAccepted) {
   EXPECT_EQ(AnswerAddress(tx->response()), 0x01020304u);
   EXPECT_EQ(IdOf(tx->response()), kClientId);
   EXPECT_EQ(stats().forgeries, 1u);
+  EXPECT_EQ(ForwardCounter("dnsd_forward_replies_dropped_total", UpstreamLabel(peer.endpoint())), 1);
 }
 
 TEST_F(ForwardExchange, ReplyForAnotherQuestionIsDropped) {
@@ -193,6 +210,7 @@ TEST_F(ForwardExchange, ReplyForAnotherQuestionIsDropped) {
   auto tx = Ask();
   EXPECT_EQ(AnswerAddress(tx->response()), 0x01020304u);
   EXPECT_EQ(stats().forgeries, 4u);
+  EXPECT_EQ(ForwardCounter("dnsd_forward_replies_dropped_total", UpstreamLabel(peer.endpoint())), 4);
 }
 
 TEST_F(ForwardExchange, ReplyFromAnotherPortNeverReachesTheQuery) {
@@ -395,6 +413,7 @@ TEST_F(ForwardExchange, PastTheInFlightCapTheOldestQueryGivesWayWithServfail) {
   Options options = Base({peer.endpoint()});
   options.max_in_flight_per_worker = 2;
   Make(options);
+  const double evictions_before = ForwardCounter("dnsd_forward_in_flight_evictions_total");
   RecordingTransaction first(MakeQuery("a.example.org.", wire::type::kA, 1));
   RecordingTransaction second(MakeQuery("b.example.org.", wire::type::kA, 2));
   RecordingTransaction third(MakeQuery("c.example.org.", wire::type::kA, 3));
@@ -404,6 +423,7 @@ TEST_F(ForwardExchange, PastTheInFlightCapTheOldestQueryGivesWayWithServfail) {
   handler->Serve(third);
   EXPECT_EQ(first.responses, 1);
   EXPECT_EQ(first.rcode(), 2);  // SERVFAIL at once
+  EXPECT_EQ(ForwardCounter("dnsd_forward_in_flight_evictions_total") - evictions_before, 1);
   EXPECT_EQ(second.responses, 0);
   EXPECT_EQ(third.responses, 0) << "the new query goes upstream";
   EXPECT_EQ(forward->InFlight(), 2u);
