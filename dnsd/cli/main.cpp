@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   // Before any thread starts: a SIGTERM or SIGUSR1 sent as soon as the pidfile exists waits for the
   // server to handle it instead of killing the process.
   dnsd::server::BlockStopAndReloadSignals();
+  dnsd::server::RaiseDescriptorLimit();
   std::vector<std::string> args(argv + 1, argv + argc);
   dnsd::cli::FlagsResult parsed = dnsd::cli::ParseFlags(args);
   if (!parsed.error.empty()) {

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -40,6 +41,13 @@ sigset_t StopAndReloadSignals() {
 void BlockStopAndReloadSignals() {
   const sigset_t set = StopAndReloadSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void RaiseDescriptorLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &limit);  // may only fail if the hard limit moved meanwhile: keep the soft one
 }
 
 unsigned DefaultWorkerCount() {

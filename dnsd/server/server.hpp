@@ -45,6 +45,11 @@ class Server {
 // its own thread once it handles them.
 void BlockStopAndReloadSignals();
 
+// Raises the soft RLIMIT_NOFILE to the hard limit, as Go's runtime does for CoreDNS (Go 1.19 on),
+// so that a soft limit of 1024 (systemd's default, login shells) does not cap TCP clients and
+// upstream sockets where CoreDNS would have had the hard limit.
+void RaiseDescriptorLimit();
+
 // Worker count: GOMAXPROCS when set (what limits CoreDNS's parallelism), else one per core.
 unsigned DefaultWorkerCount();
 

@@ -1,8 +1,11 @@
 // The command line as CoreDNS users know it: -version, -plugins, config errors that point, signals.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 
+#include <fstream>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "fixture/child_process.hpp"
@@ -75,6 +78,42 @@ TEST(Signals, SigintStopsTheDaemonWithExitZero) {
   Daemon daemon(ForwardCorefile({knot.endpoint()}));
   ExitStatus st = daemon.Stop(SIGINT);
   EXPECT_TRUE(st.exited && st.code == 0) << st.Describe() << "\n" << daemon.stderr_text();
+}
+
+// The soft and hard "Max open files" of a running process, as /proc/PID/limits shows them.
+std::pair<std::string, std::string> OpenFilesLimits(pid_t pid) {
+  std::ifstream limits("/proc/" + std::to_string(pid) + "/limits");
+  for (std::string line; std::getline(limits, line);) {
+    if (line.rfind("Max open files", 0) != 0) continue;
+    std::istringstream fields(line.substr(std::string("Max open files").size()));
+    std::string soft, hard;
+    fields >> soft >> hard;
+    return {soft, hard};
+  }
+  return {};
+}
+
+TEST(Limits, TheSoftDescriptorLimitIsRaisedToTheHardOneAsCoreDnsDoes) {
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  if (saved.rlim_max <= 256) GTEST_SKIP() << "hard limit " << saved.rlim_max << ": nothing to raise to";
+  rlimit low = saved;
+  low.rlim_cur = 256;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  Upstream knot;
+  std::unique_ptr<Daemon> daemon;
+  try {
+    daemon = std::make_unique<Daemon>(ForwardCorefile({knot.endpoint()}));
+  } catch (...) {
+    ::setrlimit(RLIMIT_NOFILE, &saved);
+    throw;
+  }
+  ::setrlimit(RLIMIT_NOFILE, &saved);
+  const auto [soft, hard] = OpenFilesLimits(daemon->pid());
+  EXPECT_EQ(hard, std::to_string(saved.rlim_max));
+  EXPECT_EQ(soft, hard) << "dnsd started with a soft limit of 256";
+  ExitStatus st = daemon->Stop();
+  EXPECT_TRUE(st.exited && st.code == 0) << st.Describe();
 }
 
 TEST(CommandLine, DnsPortFlagSetsThePortOfBlocksWithoutOne) {
