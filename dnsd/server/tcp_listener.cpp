@@ -26,33 +26,28 @@ constexpr std::chrono::milliseconds kWriteTimeout{2000};
 // Out of descriptors: accepting again at once would spin; connections close within seconds.
 constexpr std::chrono::milliseconds kAcceptRetry{100};
 
-class TcpTransaction final : public pipeline::Transaction {
- public:
-  TcpTransaction(std::shared_ptr<TcpConnection> connection, std::vector<std::uint8_t> bytes,
-                 const asio::ip::address& client, std::uint16_t client_port,
-                 const asio::ip::address& server, std::uint16_t server_port)
-      : connection_(std::move(connection)), buffer_(std::move(bytes)) {
-    query_ = buffer_;
-    transport_ = pipeline::Transport::kTcp;
-    client_address_ = client;
-    client_port_ = client_port;
-    server_address_ = server;
-    server_port_ = server_port;
-  }
-  wire::MessageView& MutableView() { return view_; }
-
-  void Respond(std::span<const std::uint8_t> response) override {
-    connection_->Send(response);
-    connection_->QueryFinished();
-    delete this;
-  }
-
- private:
-  std::shared_ptr<TcpConnection> connection_;
-  std::vector<std::uint8_t> buffer_;
-};
 
 }  // namespace
+
+TcpTransaction::TcpTransaction(std::shared_ptr<TcpConnection> connection, std::vector<std::uint8_t> bytes,
+                               const asio::ip::address& client, std::uint16_t client_port,
+                               const asio::ip::address& server, std::uint16_t server_port)
+    : connection_(std::move(connection)), buffer_(std::move(bytes)) {
+  query_ = buffer_;
+  transport_ = pipeline::Transport::kTcp;
+  client_address_ = client;
+  client_port_ = client_port;
+  server_address_ = server;
+  server_port_ = server_port;
+}
+
+void TcpTransaction::Respond(std::span<const std::uint8_t> response) {
+  TcpConnection& connection = *connection_;
+  connection.Send(response);
+  connection.QueryFinished();
+  // Deletes this; the connection lives on while its socket or another query holds it.
+  connection.listener_->worker().tcp_transactions().Release(this);
+}
 
 TcpListener::TcpListener(Worker& worker, std::size_t port_index, asio::ip::tcp::acceptor acceptor)
     : worker_(worker), port_index_(port_index), acceptor_(std::move(acceptor)),
@@ -225,8 +220,8 @@ void TcpConnection::Serve() {
     return;
   }
   ++in_flight_;
-  auto* tx = new TcpTransaction(shared_from_this(), std::move(body_), client_address_, client_port_,
-                                server_address_, server_port_);
+  TcpTransaction* tx = listener_->worker().tcp_transactions().Acquire(
+      shared_from_this(), std::move(body_), client_address_, client_port_, server_address_, server_port_);
   body_ = {};
   tx->MutableView() = view;
   Worker& worker = listener_->worker();

@@ -14,10 +14,28 @@
 #include <span>
 #include <vector>
 
+#include "dnsd/pipeline/transaction.hpp"
+#include "dnsd/pipeline/transaction_pool.hpp"
+
 namespace dnsd::server {
 
 class Worker;
 class TcpConnection;
+
+// One query read from a connection, until it is answered. Owned by the worker's pool (not by the
+// connection: it holds the connection, so one dropped unanswered at shutdown is still freed).
+class TcpTransaction final : public pipeline::Transaction, public pipeline::PoolLink {
+ public:
+  TcpTransaction(std::shared_ptr<TcpConnection> connection, std::vector<std::uint8_t> bytes,
+                 const boost::asio::ip::address& client, std::uint16_t client_port,
+                 const boost::asio::ip::address& server, std::uint16_t server_port);
+  wire::MessageView& MutableView() { return view_; }
+  void Respond(std::span<const std::uint8_t> response) override;
+
+ private:
+  std::shared_ptr<TcpConnection> connection_;
+  std::vector<std::uint8_t> buffer_;
+};
 
 class TcpListener : public std::enable_shared_from_this<TcpListener> {
  public:
@@ -60,6 +78,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   void QueryFinished();
 
  private:
+  friend class TcpTransaction;
   void ReadLength();
   void ReadBody(std::size_t length);
   void ReadNextOrPause();

@@ -17,7 +17,7 @@ namespace dnsd::server {
 
 namespace asio = boost::asio;
 
-class UdpTransaction final : public pipeline::Transaction {
+class UdpTransaction final : public pipeline::Transaction, public pipeline::PoolLink {
  public:
   explicit UdpTransaction(UdpListener& listener) : listener_(listener) { buffer_.reserve(512); }
 
@@ -158,26 +158,16 @@ void UdpListener::Serve(std::span<const std::uint8_t> packet, const UdpPeer& pee
     Send({reply.data(), wire::BuildHeaderOnlyResponse(packet, intake.rcode, reply)}, peer);
     return;
   }
-  std::unique_ptr<UdpTransaction> owned = Acquire();
-  UdpTransaction* tx = owned.release();
+  UdpTransaction* tx = transactions_.Acquire(*this);
   tx->Load(packet, peer, local_address_, local_port_);
   tx->MutableView() = view;  // offsets only: valid for the copied bytes too
   worker_.QueryStarted();
   worker_.Dispatch(port_index_, *tx);
 }
 
-std::unique_ptr<UdpTransaction> UdpListener::Acquire() {
-  if (free_.empty()) return std::make_unique<UdpTransaction>(*this);
-  std::unique_ptr<UdpTransaction> tx = std::move(free_.back());
-  free_.pop_back();
-  return tx;
-}
-
 void UdpListener::Release(UdpTransaction* tx) {
   worker_.QueryFinished();
-  // Keep a bounded pool; beyond it, free (a burst should not pin memory forever).
-  if (free_.size() < 4096) free_.emplace_back(tx);
-  else delete tx;
+  transactions_.Release(tx);
 }
 
 void UdpListener::Send(std::span<const std::uint8_t> response, const UdpPeer& peer) {

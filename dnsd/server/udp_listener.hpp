@@ -15,6 +15,8 @@
 #include <span>
 #include <vector>
 
+#include "dnsd/pipeline/transaction_pool.hpp"
+
 namespace dnsd::server {
 
 class Worker;
@@ -50,7 +52,6 @@ class UdpListener {
   void ReceiveBatch();
   void Serve(std::span<const std::uint8_t> packet, const UdpPeer& peer);
   void Flush();
-  std::unique_ptr<UdpTransaction> Acquire();
 
   Worker& worker_;
   std::size_t port_index_;
@@ -73,7 +74,9 @@ class UdpListener {
   std::size_t pending_count_ = 0;
   bool flush_posted_ = false;
 
-  std::vector<std::unique_ptr<UdpTransaction>> free_;
+  // Queries in flight and free ones. Those still in flight when the listener goes (dropped
+  // unanswered at shutdown) are deleted with it.
+  pipeline::TransactionPool<UdpTransaction> transactions_;
 };
 
 }  // namespace dnsd::server

@@ -12,12 +12,14 @@
 #include <vector>
 
 #include "dnsd/pipeline/handler.hpp"
+#include "dnsd/pipeline/transaction_pool.hpp"
 #include "dnsd/server/routes.hpp"
 
 namespace dnsd::server {
 
 class UdpListener;
 class TcpListener;
+class TcpTransaction;
 
 struct ListenLimits {
   std::size_t tcp_connections_per_worker = 4096;
@@ -51,6 +53,9 @@ class Worker {
   void Shutdown();
 
   boost::asio::io_context& io() { return io_; }
+  // TCP queries in flight on this worker's connections (none kept free: each is read into its own
+  // buffer). Those dropped unanswered at shutdown are freed with the worker.
+  pipeline::TransactionPool<TcpTransaction>& tcp_transactions() { return tcp_transactions_; }
   const ListenLimits& limits() const { return limits_; }
 
   // Hands a served query to the chain of the longest zone on `port_index` that contains it, or
@@ -99,6 +104,7 @@ class Worker {
   boost::asio::steady_timer drain_timer_{io_};
   boost::asio::steady_timer retire_timer_{io_};
   long in_flight_ = 0;
+  pipeline::TransactionPool<TcpTransaction> tcp_transactions_{0};  // after io_: freed before it
 };
 
 }  // namespace dnsd::server

@@ -275,7 +275,8 @@ class CacheThroughDaemon : public ::testing::Test {
     if (daemon_ && HasFailure()) std::cerr << "dnsd stderr:\n" << daemon_->stderr_text() << "\n";
     if (daemon_) {
       ExitStatus st = daemon_->Stop();
-      EXPECT_TRUE(st.exited && st.code == 0) << "dnsd did not exit 0 on SIGTERM: " << st.Describe();
+      EXPECT_TRUE(st.exited && st.code == 0) << "dnsd did not exit 0 on SIGTERM: " << st.Describe() << "\n"
+                                             << daemon_->stderr_text();
     }
     daemon_.reset();
     if (upstream_ && HasFailure()) std::cerr << "knot log:\n" << upstream_->log() << "\n";

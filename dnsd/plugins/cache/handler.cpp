@@ -9,27 +9,12 @@ namespace dnsd::plugins::cache {
 namespace {
 
 constexpr std::size_t kMaxMessage = 65535;
-constexpr std::size_t kPoolLimit = 4096;  // beyond this a burst's transactions are freed
 
 std::uint32_t Clamp(std::uint32_t ttl, Seconds min, Seconds max) {  // CoreDNS computeTTL
   std::int64_t value = ttl;
   if (value < min.count()) value = min.count();
   if (value > max.count()) value = max.count();
   return static_cast<std::uint32_t>(value);
-}
-
-template <typename T>
-T* Acquire(std::vector<std::unique_ptr<T>>& pool, CacheHandler& owner) {
-  if (pool.empty()) return new T(owner);
-  T* tx = pool.back().release();
-  pool.pop_back();
-  return tx;
-}
-
-template <typename T>
-void Release(std::vector<std::unique_ptr<T>>& pool, T* tx) {
-  if (pool.size() < kPoolLimit) pool.emplace_back(tx);
-  else delete tx;
 }
 
 }  // namespace
@@ -98,7 +83,7 @@ void CacheHandler::RespondFromEntry(pipeline::Transaction& tx, const LookupResul
 }
 
 RefreshTransaction* CacheHandler::PrepareRefresh(const pipeline::Transaction& tx, const CacheKey& key) {
-  RefreshTransaction* refresh = Acquire(free_refresh_, *this);
+  RefreshTransaction* refresh = refresh_pool_.Acquire(*this);
   refresh->Load(tx, key);
   ++stats_.refreshes;
   return refresh;
@@ -135,7 +120,7 @@ void CacheHandler::Serve(pipeline::Transaction& tx) {
     return;
   }
   ++stats_.misses;
-  CachingTransaction* caching = Acquire(free_caching_, *this);
+  CachingTransaction* caching = caching_pool_.Acquire(*this);
   caching->Load(tx, key_, hit.status == LookupStatus::kStale);
   Next(*caching);
 }
@@ -198,7 +183,7 @@ void CacheHandler::OnAnswer(CachingTransaction& caching, std::span<const std::ui
       const LookupResult stale = store_->Lookup(caching.key_, clock_->NowNanos(),
                                                 LookupMode::kStaleFallback, hit_buffer_, hit_offsets_);
       if (stale.status != LookupStatus::kMiss) {
-        Release(free_caching_, &caching);
+        caching_pool_.Release(&caching);
         ++stats_.stale_hits;
         metrics_.For(client->ServerPort()).served_stale.Add();
         return RespondFromEntry(*client, stale, static_cast<std::uint32_t>(std::max<std::int64_t>(stale.remaining, 0)));
@@ -207,7 +192,7 @@ void CacheHandler::OnAnswer(CachingTransaction& caching, std::span<const std::ui
   }
   const StoredAnswer stored =
       Store(caching.key_, client->View(), response, false, metrics_.For(client->ServerPort()));
-  Release(free_caching_, &caching);  // nothing below touches it
+  caching_pool_.Release(&caching);  // nothing below touches it
   if (stored.length == 0) {
     ++stats_.not_stored;
     return Answer(*client, response);
@@ -228,7 +213,7 @@ void CacheHandler::OnRefreshAnswer(RefreshTransaction& refresh, std::span<const 
   const StoredAnswer stored =
       Store(refresh.key_, refresh.View(), response, true, metrics_.For(refresh.ServerPort()));
   if (stored.length == 0) store_->EndRefresh(refresh.key_);
-  Release(free_refresh_, &refresh);
+  refresh_pool_.Release(&refresh);
 }
 
 }  // namespace dnsd::plugins::cache

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dnsd/pipeline/handler.hpp"
+#include "dnsd/pipeline/transaction_pool.hpp"
 #include "dnsd/plugins/cache/answer.hpp"
 #include "dnsd/plugins/cache/clock.hpp"
 #include "dnsd/plugins/cache/compiled_options.hpp"
@@ -31,7 +32,7 @@ struct CacheStats {
 };
 
 // A missed query on its way down the chain; the client's query is presented as is.
-class CachingTransaction final : public pipeline::Transaction {
+class CachingTransaction final : public pipeline::Transaction, public pipeline::PoolLink {
  public:
   explicit CachingTransaction(CacheHandler& owner) : owner_(owner) {}
   void Load(pipeline::Transaction& client, const CacheKey& key, bool verify_stale);
@@ -46,7 +47,7 @@ class CachingTransaction final : public pipeline::Transaction {
 };
 
 // A background refresh (prefetch, serve_stale immediate): a copy of the client's query, no client.
-class RefreshTransaction final : public pipeline::Transaction {
+class RefreshTransaction final : public pipeline::Transaction, public pipeline::PoolLink {
  public:
   explicit RefreshTransaction(CacheHandler& owner) : owner_(owner) {}
   void Load(const pipeline::Transaction& client, const CacheKey& key);
@@ -98,8 +99,8 @@ class CacheHandler : public pipeline::Handler {
   // returns, so one buffer per use is enough.
   std::vector<std::uint8_t> hit_buffer_, stored_buffer_;
   std::vector<std::uint16_t> hit_offsets_, stored_offsets_;
-  std::vector<std::unique_ptr<CachingTransaction>> free_caching_;
-  std::vector<std::unique_ptr<RefreshTransaction>> free_refresh_;
+  pipeline::TransactionPool<CachingTransaction> caching_pool_;
+  pipeline::TransactionPool<RefreshTransaction> refresh_pool_;
   CacheStats stats_;
   CacheMetricsRoute metrics_;
 };

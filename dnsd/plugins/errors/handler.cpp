@@ -6,7 +6,6 @@ namespace dnsd::plugins::errors {
 namespace {
 
 constexpr std::size_t kMaxLine = 4096;
-constexpr std::size_t kPoolLimit = 4096;
 constexpr unsigned kServFail = 2;
 
 }  // namespace
@@ -26,13 +25,7 @@ ErrorsHandler::ErrorsHandler(std::shared_ptr<log::LogSink> sink, std::shared_ptr
 ErrorsHandler::~ErrorsHandler() { sink_->Retire(ring_); }
 
 void ErrorsHandler::Serve(pipeline::Transaction& tx) {
-  ErrorTransaction* error;
-  if (free_.empty()) {
-    error = new ErrorTransaction(*this);
-  } else {
-    error = free_.back().release();
-    free_.pop_back();
-  }
+  ErrorTransaction* error = pool_.Acquire(*this);
   error->Load(tx);
   Next(*error);
 }
@@ -53,8 +46,7 @@ void ErrorsHandler::OnAnswer(ErrorTransaction& error, std::span<const std::uint8
     line_[out.size()] = '\n';
     ring_->TryPush({line_.data(), out.size() + 1});
   }
-  if (free_.size() < kPoolLimit) free_.emplace_back(&error);
-  else delete &error;
+  pool_.Release(&error);
   client.Respond(response);
 }
 

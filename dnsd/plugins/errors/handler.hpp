@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dnsd/pipeline/handler.hpp"
+#include "dnsd/pipeline/transaction_pool.hpp"
 #include "dnsd/plugins/errors/consolidator.hpp"
 #include "dnsd/plugins/log/sink.hpp"
 
@@ -14,7 +15,7 @@ namespace dnsd::plugins::errors {
 
 class ErrorsHandler;
 
-class ErrorTransaction final : public pipeline::Transaction {
+class ErrorTransaction final : public pipeline::Transaction, public pipeline::PoolLink {
  public:
   explicit ErrorTransaction(ErrorsHandler& owner) : owner_(owner) {}
   void Load(pipeline::Transaction& client);
@@ -39,7 +40,7 @@ class ErrorsHandler : public pipeline::Handler {
   std::shared_ptr<log::LogSink> sink_;
   std::shared_ptr<log::LogRing> ring_;
   std::vector<char> line_;
-  std::vector<std::unique_ptr<ErrorTransaction>> free_;
+  pipeline::TransactionPool<ErrorTransaction> pool_;
 };
 
 class ErrorsFactory : public pipeline::HandlerFactory {

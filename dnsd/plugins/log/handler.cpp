@@ -6,7 +6,6 @@ namespace dnsd::plugins::log {
 namespace {
 
 constexpr std::size_t kMaxLine = 8192;
-constexpr std::size_t kPoolLimit = 4096;  // beyond this a burst's transactions are freed
 constexpr std::string_view kInfo = "[INFO] ";
 
 }  // namespace
@@ -53,13 +52,7 @@ LogHandler::~LogHandler() { sink_->Retire(ring_); }
 void LogHandler::Serve(pipeline::Transaction& tx) {
   for (const Rule& rule : *rules_) {
     if (!tx.View().qname.IsSubdomainOf(rule.scope)) continue;
-    LoggingTransaction* logging;
-    if (free_.empty()) {
-      logging = new LoggingTransaction(*this);
-    } else {
-      logging = free_.back().release();
-      free_.pop_back();
-    }
+    LoggingTransaction* logging = pool_.Acquire(*this);
     logging->Load(tx, rule, now_());
     return Next(*logging);
   }
@@ -81,8 +74,7 @@ void LogHandler::OnAnswer(LoggingTransaction& logging, std::span<const std::uint
     line_[out.size()] = '\n';
     ring_->TryPush({line_.data(), out.size() + 1});
   }
-  if (free_.size() < kPoolLimit) free_.emplace_back(&logging);
-  else delete &logging;
+  pool_.Release(&logging);
   client.Respond(response);
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dnsd/pipeline/handler.hpp"
+#include "dnsd/pipeline/transaction_pool.hpp"
 #include "dnsd/plugins/log/format.hpp"
 #include "dnsd/plugins/log/setup.hpp"
 #include "dnsd/plugins/log/sink.hpp"
@@ -25,7 +26,7 @@ struct Rule {
 
 class LogHandler;
 
-class LoggingTransaction final : public pipeline::Transaction {
+class LoggingTransaction final : public pipeline::Transaction, public pipeline::PoolLink {
  public:
   explicit LoggingTransaction(LogHandler& owner) : owner_(owner) {}
   void Load(pipeline::Transaction& client, const Rule& rule, std::int64_t start);
@@ -56,7 +57,7 @@ class LogHandler : public pipeline::Handler {
   std::shared_ptr<LogRing> ring_;
   NowFunction now_;
   std::vector<char> line_;
-  std::vector<std::unique_ptr<LoggingTransaction>> free_;
+  pipeline::TransactionPool<LoggingTransaction> pool_;
 };
 
 class LogFactory : public pipeline::HandlerFactory {

@@ -1,11 +1,6 @@
 #include "dnsd/plugins/prometheus/handler.hpp"
 
 namespace dnsd::plugins::prometheus {
-namespace {
-
-constexpr std::size_t kPoolLimit = 4096;  // beyond this a burst's transactions are freed
-
-}  // namespace
 
 void ObservedTransaction::Load(pipeline::Transaction& client, SeriesBlock& block) {
   client_ = &client;
@@ -55,13 +50,7 @@ SeriesBlock& MetricsHandler::BlockFor(std::uint16_t port, const wire::Name& qnam
 void MetricsHandler::Serve(pipeline::Transaction& tx) {
   SeriesBlock& block = BlockFor(tx.ServerPort(), tx.View().qname);
   TakeResponder();  // a note left by a response that did not come back through us
-  ObservedTransaction* observed;
-  if (free_.empty()) {
-    observed = new ObservedTransaction(*this);
-  } else {
-    observed = free_.back().release();
-    free_.pop_back();
-  }
+  ObservedTransaction* observed = pool_.Acquire(*this);
   observed->Load(tx, block);
   Next(*observed);
 }
@@ -79,8 +68,7 @@ void MetricsHandler::OnAnswer(ObservedTransaction& observed, std::span<const std
   o.response_size = response.size();
   o.seconds = std::chrono::duration<double>(MetricsClock::now() - observed.start_).count();
   observed.block_->Observe(o);
-  if (free_.size() < kPoolLimit) free_.emplace_back(&observed);
-  else delete &observed;
+  pool_.Release(&observed);
   client.Respond(response);
 }
 

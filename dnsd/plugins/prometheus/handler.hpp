@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dnsd/pipeline/handler.hpp"
+#include "dnsd/pipeline/transaction_pool.hpp"
 #include "dnsd/plugins/prometheus/collector.hpp"
 #include "dnsd/wire/name.hpp"
 
@@ -24,7 +25,7 @@ struct ServedZone {
 };
 
 // A query on its way down the chain, observed when it is answered.
-class ObservedTransaction final : public pipeline::Transaction {
+class ObservedTransaction final : public pipeline::Transaction, public pipeline::PoolLink {
  public:
   explicit ObservedTransaction(MetricsHandler& owner) : owner_(owner) {}
   void Load(pipeline::Transaction& client, SeriesBlock& block);
@@ -62,7 +63,7 @@ class MetricsHandler : public pipeline::Handler {
   DnsCollector& collector_;
   WorkerSeries& series_;
   std::vector<Route> routes_;  // (port, zone) -> block, filled on first use
-  std::vector<std::unique_ptr<ObservedTransaction>> free_;
+  pipeline::TransactionPool<ObservedTransaction> pool_;
 };
 
 }  // namespace dnsd::plugins::prometheus

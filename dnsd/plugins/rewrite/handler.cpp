@@ -13,7 +13,6 @@ namespace dnsd::plugins::rewrite {
 namespace {
 
 constexpr std::size_t kMaxMessage = 65535;
-constexpr std::size_t kPoolLimit = 4096;  // beyond this a burst's transactions are freed
 // Room for what rules add to a query: a longer name and EDNS options.
 constexpr std::size_t kGrowth = 1024;
 
@@ -106,7 +105,12 @@ RewriteHandler::RewriteHandler(std::shared_ptr<const PublishedRules> published, 
   metrics_.Reset(current_->rules);
 }
 
-RewriteHandler::~RewriteHandler() { Unref(current_); }
+RewriteHandler::~RewriteHandler() {
+  // Queries still out (dropped unanswered further down at shutdown) each hold their snapshot; the
+  // pool deletes the transactions themselves.
+  pool_.ForEachOut([](RewrittenTransaction& tx) { Unref(tx.snapshot_); });
+  Unref(current_);
+}
 
 void RewriteHandler::Unref(Snapshot* snapshot) {
   if (--snapshot->refs == 0) delete snapshot;
@@ -125,8 +129,7 @@ void RewriteHandler::Refresh() {
 void RewriteHandler::Release(RewrittenTransaction* tx, Snapshot* snapshot) {
   Unref(snapshot);
   tx->Clear();
-  if (free_.size() < kPoolLimit) free_.emplace_back(tx);
-  else delete tx;
+  pool_.Release(tx);
 }
 
 void RewriteHandler::Serve(pipeline::Transaction& tx) {
@@ -152,13 +155,7 @@ void RewriteHandler::Serve(pipeline::Transaction& tx) {
     case rules::Outcome::Status::kRewritten:
       break;
   }
-  RewrittenTransaction* rewritten;
-  if (free_.empty()) {
-    rewritten = new RewrittenTransaction(*this);
-  } else {
-    rewritten = free_.back().release();
-    free_.pop_back();
-  }
+  RewrittenTransaction* rewritten = pool_.Acquire(*this);
   if (!rewritten->Load(tx, current_, outcome_)) {
     Release(rewritten, current_);
     ++stats_.servfail;

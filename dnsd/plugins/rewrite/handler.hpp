@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dnsd/pipeline/handler.hpp"
+#include "dnsd/pipeline/transaction_pool.hpp"
 #include "dnsd/plugins/rewrite/cname_follow.hpp"
 #include "dnsd/plugins/rewrite/metrics.hpp"
 #include "dnsd/plugins/rewrite/published_rules.hpp"
@@ -36,7 +37,7 @@ struct RewriteStats {
 
 // The query as it goes on down the chain after rewriting. Pooled per worker: its buffers keep their
 // capacity, so a query at steady state allocates nothing.
-class RewrittenTransaction final : public pipeline::Transaction {
+class RewrittenTransaction final : public pipeline::Transaction, public pipeline::PoolLink {
  public:
   explicit RewrittenTransaction(RewriteHandler& owner) : owner_(owner) {}
 
@@ -47,6 +48,7 @@ class RewrittenTransaction final : public pipeline::Transaction {
   void Clear() { reverter_.reset(); }
 
  private:
+  friend class RewriteHandler;
   void Finish(std::span<const std::uint8_t> response);
 
   RewriteHandler& owner_;
@@ -85,7 +87,7 @@ class RewriteHandler : public pipeline::Handler {
   // Kept here rather than on the stack: each holds a 1 KiB name that would be zeroed per query.
   rules::Question question_;
   rules::Outcome outcome_;
-  std::vector<std::unique_ptr<RewrittenTransaction>> free_;
+  pipeline::TransactionPool<RewrittenTransaction> pool_;
   std::vector<std::uint8_t> revert_buffer_;
   RewriteStats stats_;
   RewriteMetricsRoute metrics_;
