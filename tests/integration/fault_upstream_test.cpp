@@ -176,7 +176,7 @@ TEST_F(UpstreamFaults, StaleAnswerIsServedWhileTheUpstreamMisbehaves) {
   }
 }
 
-// Stopping while queries wait on a silent upstream: forward drops them unanswered, and every
+// Stopping while UDP and TCP queries wait on a silent upstream: forward drops them unanswered, and every
 // plugin's own transaction for them (errors, log, prometheus, cache, rewrite) is freed with its
 // handler, as is the server's own. Under LeakSanitizer a leak makes dnsd exit 1.
 TEST_F(UpstreamFaults, StoppingWithQueriesInFlightThroughEveryPluginLeaksNothingAndExitsZero) {
@@ -202,14 +202,26 @@ TEST_F(UpstreamFaults, StoppingWithQueriesInFlightThroughEveryPluginLeaksNothing
   }
   ::close(fd);
   ASSERT_EQ(sent, kQueries);
+  // And over TCP (forwarded over TCP too): those transactions hold their client connection.
+  constexpr int kTcpQueries = 4;
+  std::vector<std::future<std::optional<Reply>>> tcp;
+  for (int n = 0; n < kTcpQueries; ++n) {
+    const std::string name = "t" + std::to_string(n) + (n % 2 ? ".legacy.test." : ".silent.fault.test.");
+    tcp.push_back(std::async(std::launch::async, [this, name] {
+      return Query(daemon_->endpoint(), name, LDNS_RR_TYPE_A, QueryOptions{}.Tcp().Timeout(1000ms));
+    }));
+  }
   const auto deadline = Clock::now() + 3s;
-  while (hole.udp_queries() < kQueries && Clock::now() < deadline) std::this_thread::sleep_for(10ms);
-  ASSERT_GE(hole.udp_queries(), kQueries) << "not every query reached the upstream";
+  while ((hole.udp_queries() < kQueries || hole.tcp_queries() < kTcpQueries) && Clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  ASSERT_GE(hole.udp_queries(), kQueries) << "not every UDP query reached the upstream";
+  ASSERT_GE(hole.tcp_queries(), kTcpQueries) << "not every TCP query reached the upstream";
   // Stopped well inside forward's 5 s budget, while the black hole still holds every query (once it
   // closes, ICMP port-unreachable would fail them all at once).
   const ExitStatus st = daemon_->Stop();
   EXPECT_TRUE(st.exited && st.code == 0) << st.Describe() << "\n" << daemon_->stderr_text();
   daemon_.reset();
+  for (auto& reply : tcp) reply.wait();
 }
 
 }  // namespace
