@@ -12,6 +12,7 @@
 #include "dnsd/plugins/prometheus/setup.hpp"
 #include "dnsd/plugins/reload/setup.hpp"
 #include "dnsd/plugins/rewrite/setup.hpp"
+#include "dnsd/plugins/template/setup.hpp"
 #include "dnsd/plugins/whoami/setup.hpp"
 
 namespace dnsd::plugins {
@@ -37,7 +38,7 @@ constexpr std::array kPlugins = {
     Plugin{"cache", &cache::Setup, true},      Plugin{"rewrite", nullptr, false, &rewrite::SetupAll},
     Plugin{"header", nullptr, false},    Plugin{"dnssec", nullptr, true},
     Plugin{"autopath", nullptr, true},   Plugin{"minimal", nullptr, true},
-    Plugin{"template", nullptr, false},  Plugin{"transfer", nullptr, true},
+    Plugin{"template", &tmpl::Setup, false},  Plugin{"transfer", nullptr, true},
     Plugin{"hosts", nullptr, true},      Plugin{"route53", nullptr, true},
     Plugin{"azure", nullptr, true},      Plugin{"clouddns", nullptr, true},
     Plugin{"k8s_external", nullptr, true}, Plugin{"kubernetes", nullptr, true},
