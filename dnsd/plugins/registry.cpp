@@ -7,6 +7,7 @@
 #include "dnsd/plugins/forward/setup.hpp"
 #include "dnsd/plugins/health/setup.hpp"
 #include "dnsd/plugins/loadbalance/setup.hpp"
+#include "dnsd/plugins/hosts/setup.hpp"
 #include "dnsd/plugins/ready/setup.hpp"
 #include "dnsd/plugins/log/setup.hpp"
 #include "dnsd/plugins/prometheus/setup.hpp"
@@ -39,7 +40,7 @@ constexpr std::array kPlugins = {
     Plugin{"header", nullptr, false},    Plugin{"dnssec", nullptr, true},
     Plugin{"autopath", nullptr, true},   Plugin{"minimal", nullptr, true},
     Plugin{"template", &tmpl::Setup, false},  Plugin{"transfer", nullptr, true},
-    Plugin{"hosts", nullptr, true},      Plugin{"route53", nullptr, true},
+    Plugin{"hosts", &hosts::Setup, true},    Plugin{"route53", nullptr, true},
     Plugin{"azure", nullptr, true},      Plugin{"clouddns", nullptr, true},
     Plugin{"k8s_external", nullptr, true}, Plugin{"kubernetes", nullptr, true},
     Plugin{"file", nullptr, false},      Plugin{"auto", nullptr, true},

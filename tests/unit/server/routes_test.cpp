@@ -46,7 +46,7 @@ TEST(BuildRoutes, ErrorsPointAtTheToken) {
   };
   std::vector<Case> cases = {
       {". {\n  bogus\n}\n", "Corefile:2:3: unknown plugin \"bogus\""},
-      {". {\n  hosts\n}\n", "Corefile:2:3: plugin \"hosts\" is not supported by dnsd yet"},
+      {". {\n  azure\n}\n", "Corefile:2:3: plugin \"azure\" is not supported by dnsd yet"},
       {". {\n forward . 127.0.0.1\n forward . 127.0.0.2\n}\n",
        "Corefile:3:2: plugin \"forward\" given twice in one server block"},
       {".:53 {\n}\n.:53 {\n}\n", "Corefile:3:1: zone \".\" on port 53 is already defined"},
