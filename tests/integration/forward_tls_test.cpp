@@ -1,0 +1,84 @@
+// forward to tls:// upstreams (DNS over TLS) through the running daemon: dnsdist terminates TLS
+// with a certificate from a throwaway CA and relays to knot.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "fixture/daemon.hpp"
+#include "fixture/dns_client.hpp"
+#include "fixture/tls_upstream.hpp"
+#include "fixture/upstream.hpp"
+
+namespace dnsd::it {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+class ForwardTls : public ::testing::Test {
+ protected:
+  void Start(const std::string& block) {
+    daemon_ = std::make_unique<Daemon>(".:@PORT@ {\n  forward . tls://" + dot_.endpoint().ToString() +
+                                       " {\n" + block + "  }\n}\n");
+  }
+  void TearDown() override {
+    if (!daemon_) return;
+    if (HasFailure()) {
+      std::cerr << "dnsd stderr:\n" << daemon_->stderr_text() << "\ndnsdist:\n" << dot_.log() << "\n";
+    }
+    ExitStatus st = daemon_->Stop();
+    EXPECT_TRUE(st.exited && st.code == 0) << st.Describe() << "\n" << daemon_->stderr_text();
+  }
+  // A query that must fail: SERVFAIL, and quickly (a failed handshake, not a timeout).
+  void ExpectQuickServfail() {
+    auto start = Clock::now();
+    auto reply = Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_A, QueryOptions{}.Timeout(8000ms));
+    auto took = Clock::now() - start;
+    ASSERT_TRUE(reply.has_value());
+    EXPECT_EQ(reply->rcode(), LDNS_RCODE_SERVFAIL) << reply->ToString();
+    EXPECT_LT(took, 1500ms) << "a certificate that does not verify fails the attempt at once";
+  }
+
+  Upstream knot_;
+  TlsUpstream dot_{knot_.endpoint()};
+  std::unique_ptr<Daemon> daemon_;
+};
+
+TEST_F(ForwardTls, AnswersComeOverTlsWhenTheServerNameVerifies) {
+  Start("    tls " + dot_.ca().string() + "\n    tls_servername " + kTlsServerName + "\n");
+  for (Transport transport : {Transport::kUdp, Transport::kTcp, Transport::kUdp, Transport::kUdp}) {
+    auto reply = Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_A, QueryOptions{}.Over(transport));
+    ASSERT_TRUE(reply.has_value());
+    EXPECT_EQ(reply->rcode(), LDNS_RCODE_NOERROR) << reply->ToString();
+    EXPECT_EQ(reply->AnswerData(LDNS_RR_TYPE_A), std::vector<std::string>{zone::kServiceA});
+  }
+  auto missing = Query(daemon_->endpoint(), zone::kMissing, LDNS_RR_TYPE_A);
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_EQ(missing->rcode(), LDNS_RCODE_NXDOMAIN);
+}
+
+TEST_F(ForwardTls, WithoutTlsServernameTheUpstreamsAddressIsVerified) {
+  Start("    tls " + dot_.ca().string() + "\n");  // the certificate carries IP:127.0.0.1
+  auto reply = Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_A);
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->AnswerData(LDNS_RR_TYPE_A), std::vector<std::string>{zone::kServiceA});
+}
+
+TEST_F(ForwardTls, AWrongServerNameIsServfail) {
+  Start("    tls " + dot_.ca().string() + "\n    tls_servername wrong.test\n");
+  ExpectQuickServfail();
+}
+
+TEST_F(ForwardTls, ACaThatDidNotSignTheCertificateIsServfail) {
+  Start("    tls " + dot_.other_ca().string() + "\n    tls_servername " + kTlsServerName + "\n");
+  ExpectQuickServfail();
+}
+
+TEST_F(ForwardTls, TheSystemStoreDoesNotTrustATestCa) {
+  Start("    tls_servername " + std::string(kTlsServerName) + "\n");
+  ExpectQuickServfail();
+}
+
+}  // namespace
+}  // namespace dnsd::it
