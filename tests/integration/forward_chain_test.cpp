@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "metrics_util.hpp"
 #include "fixture/daemon.hpp"
 #include "fixture/dns_client.hpp"
 #include "fixture/faulty_upstream.hpp"
@@ -18,6 +19,14 @@ class ForwardChain : public ::testing::Test {
   void Start(const std::string& server_block) {
     daemon_ = std::make_unique<Daemon>(".:@PORT@ {\n" + server_block + "}\n");
   }
+  // coredns_proxy_request_duration_seconds_count of upstream `to` for `rcode`, as scraped now.
+  double Requests(const Endpoint& to, const std::string& rcode) const {
+    const Samples samples = Parse(Body(HttpGet(metrics_port_, "/metrics")));
+    auto it = samples.find("coredns_proxy_request_duration_seconds_count{to=\"" + to.ToString() +
+                           "\",rcode=\"" + rcode + "\",proxy_name=\"forward\"}");
+    return it == samples.end() ? 0 : it->second;
+  }
+  std::string Prometheus() const { return "  prometheus 127.0.0.1:" + std::to_string(metrics_port_) + "\n"; }
   std::optional<Reply> Ask(const std::string& name) {
     return Query(daemon_->endpoint(), name, LDNS_RR_TYPE_A);
   }
@@ -30,6 +39,7 @@ class ForwardChain : public ::testing::Test {
 
   Upstream knot_;
   FaultyUpstream other_;  // answers every A query with kFaultyAnswerA
+  uint16_t metrics_port_ = FreePort();
   std::unique_ptr<Daemon> daemon_;
 };
 
@@ -57,12 +67,17 @@ TEST_F(ForwardChain, ANameNoForwardLineTakesIsServfail) {
 }
 
 TEST_F(ForwardChain, NextNxdomainAsksTheNextForwardLine) {
-  Start("  forward . " + knot_.endpoint().ToString() + " {\n    next NXDOMAIN\n  }\n"
+  Start(Prometheus() + "  forward . " + knot_.endpoint().ToString() + " {\n    next NXDOMAIN\n  }\n"
         "  forward . " + other_.endpoint().ToString() + "\n");
+  const double knot_nxdomain = Requests(knot_.endpoint(), "NXDOMAIN");
+  const double other_noerror = Requests(other_.endpoint(), "NOERROR");
   auto missing = Ask(zone::kMissing);
   ASSERT_TRUE(missing.has_value());
   EXPECT_EQ(missing->rcode(), LDNS_RCODE_NOERROR) << missing->ToString();
   EXPECT_EQ(missing->AnswerData(LDNS_RR_TYPE_A), std::vector<std::string>{kFaultyAnswerA});
+  // Each line's upstream is its own `to` series.
+  EXPECT_EQ(Requests(knot_.endpoint(), "NXDOMAIN") - knot_nxdomain, 1);
+  EXPECT_EQ(Requests(other_.endpoint(), "NOERROR") - other_noerror, 1);
   auto known = Ask(zone::kService);
   ASSERT_TRUE(known.has_value());
   EXPECT_EQ(known->AnswerData(LDNS_RR_TYPE_A), std::vector<std::string>{zone::kServiceA})

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "metrics_util.hpp"
 #include "fixture/daemon.hpp"
 #include "fixture/dns_client.hpp"
 #include "fixture/tls_upstream.hpp"
@@ -19,8 +20,13 @@ using Clock = std::chrono::steady_clock;
 class ForwardTls : public ::testing::Test {
  protected:
   void Start(const std::string& block) {
-    daemon_ = std::make_unique<Daemon>(".:@PORT@ {\n  forward . tls://" + dot_.endpoint().ToString() +
-                                       " {\n" + block + "  }\n}\n");
+    daemon_ = std::make_unique<Daemon>(".:@PORT@ {\n  prometheus 127.0.0.1:" + std::to_string(metrics_port_) +
+                                       "\n  forward . tls://" + dot_.endpoint().ToString() + " {\n" + block +
+                                       "  }\n}\n");
+  }
+  Samples Scrape() const { return Parse(Body(HttpGet(metrics_port_, "/metrics"))); }
+  std::string Series(const std::string& name, const std::string& labels = "") const {
+    return name + "{to=\"" + dot_.endpoint().ToString() + "\"" + labels + ",proxy_name=\"forward\"}";
   }
   void TearDown() override {
     if (!daemon_) return;
@@ -42,6 +48,7 @@ class ForwardTls : public ::testing::Test {
 
   Upstream knot_;
   TlsUpstream dot_{knot_.endpoint()};
+  uint16_t metrics_port_ = FreePort();
   std::unique_ptr<Daemon> daemon_;
 };
 
@@ -56,6 +63,33 @@ TEST_F(ForwardTls, AnswersComeOverTlsWhenTheServerNameVerifies) {
   auto missing = Query(daemon_->endpoint(), zone::kMissing, LDNS_RR_TYPE_A);
   ASSERT_TRUE(missing.has_value());
   EXPECT_EQ(missing->rcode(), LDNS_RCODE_NXDOMAIN);
+}
+
+// One query at a time per connection, kept for reuse: later queries find it idle (per worker).
+TEST_F(ForwardTls, ConnectionsAreReusedAndCountedAsTcpTls) {
+  Start("    tls " + dot_.ca().string() + "\n    tls_servername " + kTlsServerName + "\n");
+  const Samples before = Scrape();
+  constexpr int kQueries = 6;
+  for (int i = 0; i < kQueries; ++i) ASSERT_TRUE(Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_A));
+  const Samples after = Scrape();
+  const double hits = Delta(before, after, Series("coredns_proxy_conn_cache_hits_total", ",proto=\"tcp-tls\""));
+  const double misses = Delta(before, after, Series("coredns_proxy_conn_cache_misses_total", ",proto=\"tcp-tls\""));
+  EXPECT_EQ(hits + misses, kQueries);
+  EXPECT_GE(hits, kQueries - 2) << "at most one new connection per worker";
+}
+
+// The start-up probe (and any later one) goes over TLS too: with a name that verifies it passes,
+// with one that does not it fails, and keeps failing every health_check interval.
+TEST_F(ForwardTls, HealthProbesUseTlsAndItsVerification) {
+  Start("    tls " + dot_.ca().string() + "\n    tls_servername " + kTlsServerName +
+        "\n    health_check 100ms\n");
+  std::this_thread::sleep_for(600ms);
+  EXPECT_EQ(Delta({}, Scrape(), Series("coredns_proxy_healthcheck_failures_total")), 0);
+  ExitStatus st = daemon_->Stop();
+  EXPECT_EQ(st.code, 0);
+  Start("    tls " + dot_.ca().string() + "\n    tls_servername wrong.test\n    health_check 100ms\n");
+  std::this_thread::sleep_for(600ms);
+  EXPECT_GE(Delta({}, Scrape(), Series("coredns_proxy_healthcheck_failures_total")), 2);
 }
 
 TEST_F(ForwardTls, WithoutTlsServernameTheUpstreamsAddressIsVerified) {
