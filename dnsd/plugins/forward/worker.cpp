@@ -176,7 +176,11 @@ void Worker::Fail(Exchange* ex) {
 
 unsigned Worker::ReplyRcode(std::span<const std::uint8_t> reply) const {
   const unsigned low = reply[3] & 0x0F;
-  if (((options_.failover_rcodes | options_.next_rcodes) >> 16) == 0) return low;
+  const RcodeSet configured = options_.failover_rcodes | options_.next_rcodes;
+  // The EDNS bits matter only when a configured rcode could be the reply's: the header's own
+  // (a NXDOMAIN header with extended bits is not NXDOMAIN), or an extended one.
+  if (!Contains(configured, low) && (configured >> 16) == 0) return low;
+  if (wire::Header::Decode(reply.data()).arcount == 0) return low;
   wire::MessageView view;
   if (wire::ParseMessage(reply, view) != wire::WireError::kOk || !view.edns) return low;
   return unsigned{view.edns->extended_rcode} << 4 | low;

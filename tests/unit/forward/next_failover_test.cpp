@@ -105,6 +105,27 @@ TEST_F(ForwardChain, NextRcodeIsIgnoredWhenNoForwardFollows) {
   EXPECT_EQ(end.calls, 0);
 }
 
+// BADCOOKIE (23) is header rcode 7 with extended rcode 1 in the OPT record.
+TEST_F(ForwardChain, ExtendedRcodesMatchWithTheirEdnsBits) {
+  UdpPeer cookie(io, [](UdpPeer& peer, const Bytes& q, const ip::udp::endpoint& from) {
+    Bytes reply = MakeReply(q, 0, 7, /*with_answer=*/false);
+    reply[11] = 1;  // ARCOUNT
+    for (std::uint8_t octet : {0, 0, 41, 0x10, 0, 1, 0, 0, 0, 0, 0}) reply.push_back(octet);
+    peer.Send(reply, from);
+  });
+  UdpPeer knows(io, AnswerRcode(0, 0x0A000002));
+  Options first = Base({cookie.endpoint()});
+  first.next_rcodes = RcodeSet{1} << 23;
+  Make({first, Base({knows.endpoint()})});
+  EXPECT_EQ(AnswerAddress(Ask()->response()), 0x0A000002u);
+  first = Base({cookie.endpoint()});
+  first.next_rcodes = RcodeSet{1} << 7;  // YXRRSET: the header bits alone do not match
+  factories.clear();
+  handlers.clear();
+  Make({first, Base({knows.endpoint()})});
+  EXPECT_EQ(RcodeOf(*Ask()), 7u);
+}
+
 TEST_F(ForwardChain, OtherRcodesAreAnsweredDespiteNext) {
   UdpPeer fail(io, AnswerRcode(2, 0));
   UdpPeer knows(io, AnswerRcode(0, 0x0A000002));
