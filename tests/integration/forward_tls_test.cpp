@@ -19,10 +19,12 @@ using Clock = std::chrono::steady_clock;
 
 class ForwardTls : public ::testing::Test {
  protected:
-  void Start(const std::string& block) {
-    daemon_ = std::make_unique<Daemon>(".:@PORT@ {\n  prometheus 127.0.0.1:" + std::to_string(metrics_port_) +
-                                       "\n  forward . tls://" + dot_.endpoint().ToString() + " {\n" + block +
-                                       "  }\n}\n");
+  // `metrics`: with a /metrics listener (it makes dnsd slower to stop, so only where needed).
+  void Start(const std::string& block, bool metrics = false) {
+    const std::string prometheus =
+        metrics ? "  prometheus 127.0.0.1:" + std::to_string(metrics_port_) + "\n" : "";
+    daemon_ = std::make_unique<Daemon>(".:@PORT@ {\n" + prometheus + "  forward . tls://" +
+                                       dot_.endpoint().ToString() + " {\n" + block + "  }\n}\n");
   }
   Samples Scrape() const { return Parse(Body(HttpGet(metrics_port_, "/metrics"))); }
   std::string Series(const std::string& name, const std::string& labels = "") const {
@@ -67,7 +69,7 @@ TEST_F(ForwardTls, AnswersComeOverTlsWhenTheServerNameVerifies) {
 
 // One query at a time per connection, kept for reuse: later queries find it idle (per worker).
 TEST_F(ForwardTls, ConnectionsAreReusedAndCountedAsTcpTls) {
-  Start("    tls " + dot_.ca().string() + "\n    tls_servername " + kTlsServerName + "\n");
+  Start("    tls " + dot_.ca().string() + "\n    tls_servername " + kTlsServerName + "\n", true);
   const Samples before = Scrape();
   constexpr int kQueries = 6;
   for (int i = 0; i < kQueries; ++i) ASSERT_TRUE(Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_A));
@@ -82,12 +84,12 @@ TEST_F(ForwardTls, ConnectionsAreReusedAndCountedAsTcpTls) {
 // with one that does not it fails, and keeps failing every health_check interval.
 TEST_F(ForwardTls, HealthProbesUseTlsAndItsVerification) {
   Start("    tls " + dot_.ca().string() + "\n    tls_servername " + kTlsServerName +
-        "\n    health_check 100ms\n");
+        "\n    health_check 100ms\n", true);
   std::this_thread::sleep_for(600ms);
   EXPECT_EQ(Delta({}, Scrape(), Series("coredns_proxy_healthcheck_failures_total")), 0);
   ExitStatus st = daemon_->Stop();
   EXPECT_EQ(st.code, 0);
-  Start("    tls " + dot_.ca().string() + "\n    tls_servername wrong.test\n    health_check 100ms\n");
+  Start("    tls " + dot_.ca().string() + "\n    tls_servername wrong.test\n    health_check 100ms\n", true);
   std::this_thread::sleep_for(600ms);
   EXPECT_GE(Delta({}, Scrape(), Series("coredns_proxy_healthcheck_failures_total")), 2);
 }
@@ -107,6 +109,21 @@ TEST_F(ForwardTls, AWrongServerNameIsServfail) {
 TEST_F(ForwardTls, ACaThatDidNotSignTheCertificateIsServfail) {
   Start("    tls " + dot_.other_ca().string() + "\n    tls_servername " + kTlsServerName + "\n");
   ExpectQuickServfail();
+}
+
+// TLS and plain upstreams mix in one line (CoreDNS 1.11); a handshake that fails is an upstream
+// error like any other, so the next upstream answers without a timeout.
+TEST_F(ForwardTls, AFailedHandshakeFailsOverToAPlainUpstreamAtOnce) {
+  daemon_ = std::make_unique<Daemon>(".:@PORT@ {\n  forward . tls://" + dot_.endpoint().ToString() + " " +
+                                     knot_.endpoint().ToString() + " {\n    policy sequential\n    tls " +
+                                     dot_.other_ca().string() + "\n  }\n}\n");
+  for (int i = 0; i < 3; ++i) {
+    auto start = Clock::now();
+    auto reply = Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_A);
+    ASSERT_TRUE(reply.has_value());
+    EXPECT_EQ(reply->AnswerData(LDNS_RR_TYPE_A), std::vector<std::string>{zone::kServiceA});
+    EXPECT_LT(Clock::now() - start, 1000ms);
+  }
 }
 
 TEST_F(ForwardTls, TheSystemStoreDoesNotTrustATestCa) {
