@@ -24,6 +24,9 @@ class Handler {
     if (next_) next_->Serve(tx);
     else tx.RespondError(wire::Rcode::kServFail);
   }
+  // The handler Next() passes to (nullptr at the end of the chain), for plugins whose behaviour
+  // depends on what follows them (CoreDNS forward's `next` only hands over to another forward).
+  Handler* next() const { return next_; }
 
  private:
   Handler* next_ = nullptr;

@@ -45,7 +45,7 @@ constexpr std::array kPlugins = {
     Plugin{"k8s_external", nullptr, true}, Plugin{"kubernetes", nullptr, true},
     Plugin{"file", nullptr, false},      Plugin{"auto", nullptr, true},
     Plugin{"secondary", nullptr, true},  Plugin{"etcd", nullptr, true},
-    Plugin{"loop", nullptr, true},       Plugin{"forward", &forward::Setup, true},
+    Plugin{"loop", nullptr, true},       Plugin{"forward", &forward::Setup, false},
     Plugin{"grpc", nullptr, true},       Plugin{"erratic", nullptr, true},
     Plugin{"whoami", &whoami::Setup, true},     Plugin{"on", nullptr, false},
     Plugin{"sign", nullptr, true},       Plugin{"view", nullptr, true},

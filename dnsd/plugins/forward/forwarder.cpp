@@ -18,6 +18,8 @@ ProbeSettings ProbeSettingsOf(const Options& options) {
   settings.recursion_desired = options.health_recursion_desired;
   settings.domain = options.health_domain;
   settings.timeout = options.health_timeout;
+  settings.tls_context = options.tls.context;
+  settings.tls_server_name = options.tls.server_name;
   return settings;
 }
 
@@ -37,6 +39,7 @@ SharedState::SharedState(Options opts)
   for (const std::string& name : options.except) except.push_back(NameOf(name));
   for (std::size_t i = 0; i < pool->size(); ++i) {
     Upstream& upstream = (*pool)[i];
+    upstream.tls = options.IsTls(i);
     upstream.healthcheck_failures = &ForwardMetrics::Get().HealthcheckFailures(UpstreamLabel(upstream.endpoint));
   }
 }
@@ -66,6 +69,11 @@ ForwardHandler::~ForwardHandler() { worker_->Shutdown(); }
 
 void ForwardHandler::Serve(pipeline::Transaction& tx) {
   if (!shared_->Handles(tx.View().qname)) return Next(tx);
+  // The chain is linked after the handlers are made, so the successor is looked up on first use.
+  if (!next_known_) {
+    worker_->next_forward = dynamic_cast<ForwardHandler*>(next());
+    next_known_ = true;
+  }
   worker_->Forward(tx);
 }
 

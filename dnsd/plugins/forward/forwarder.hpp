@@ -63,6 +63,7 @@ class ForwardHandler : public pipeline::Handler {
  private:
   std::shared_ptr<SharedState> shared_;
   std::shared_ptr<Worker> worker_;
+  bool next_known_ = false;  // worker_->next_forward is set
 };
 
 class ForwardFactory : public pipeline::HandlerFactory {

@@ -6,10 +6,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <random>
 
+#include "dnsd/plugins/forward/tls.hpp"
 #include "dnsd/wire/message.hpp"
 #include "dnsd/wire/name.hpp"
 
@@ -27,6 +29,8 @@ struct Probe : std::enable_shared_from_this<Probe> {
 
   asio::ip::udp::socket udp;
   asio::ip::tcp::socket tcp;
+  std::shared_ptr<asio::ssl::context> tls_context;  // outlives `tls`
+  std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls;
   asio::steady_timer timer;
   std::vector<std::uint8_t> query;
   std::array<std::uint8_t, 2> length{};
@@ -68,27 +72,50 @@ struct Probe : std::enable_shared_from_this<Probe> {
   }
   void StartTcp(const asio::ip::udp::endpoint& upstream) {
     asio::ip::tcp::endpoint ep(upstream.address(), upstream.port());
-    length = {static_cast<std::uint8_t>(query.size() >> 8),
-              static_cast<std::uint8_t>(query.size())};
     tcp.async_connect(ep, [self = shared_from_this()](error_code ec) {
       if (!self->done) return;
       if (ec) return self->Finish(false);
-      std::array<asio::const_buffer, 2> out = {asio::buffer(self->length),
-                                               asio::buffer(self->query)};
-      asio::async_write(self->tcp, out, [self](error_code ec2, std::size_t) {
+      self->Send(self->tcp);
+    });
+  }
+  void StartTls(const asio::ip::udp::endpoint& upstream, const ProbeSettings& settings) {
+    if (!settings.tls_context) return Finish(false);
+    tls_context = settings.tls_context;
+    tls = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(tcp, *tls_context);
+    if (!PrepareTlsConnection(tls->native_handle(), settings.tls_server_name, upstream.address())) {
+      return Finish(false);
+    }
+    asio::ip::tcp::endpoint ep(upstream.address(), upstream.port());
+    tcp.async_connect(ep, [self = shared_from_this()](error_code ec) {
+      if (!self->done) return;
+      if (ec) return self->Finish(false);
+      self->tls->async_handshake(asio::ssl::stream_base::client, [self](error_code ec2) {
         if (!self->done) return;
         if (ec2) return self->Finish(false);
-        self->ReadTcp();
+        self->Send(*self->tls);
       });
     });
   }
-  void ReadTcp() {
-    asio::async_read(tcp, asio::buffer(length),
-                     [self = shared_from_this()](error_code ec, std::size_t) {
+  // The query with its 2-octet length, then the reply, over TCP or TLS.
+  template <typename Stream>
+  void Send(Stream& stream) {
+    length = {static_cast<std::uint8_t>(query.size() >> 8),
+              static_cast<std::uint8_t>(query.size())};
+    std::array<asio::const_buffer, 2> out = {asio::buffer(length), asio::buffer(query)};
+    asio::async_write(stream, out, [self = shared_from_this(), &stream](error_code ec, std::size_t) {
+      if (!self->done) return;
+      if (ec) return self->Finish(false);
+      self->Read(stream);
+    });
+  }
+  template <typename Stream>
+  void Read(Stream& stream) {
+    asio::async_read(stream, asio::buffer(length),
+                     [self = shared_from_this(), &stream](error_code ec, std::size_t) {
                        if (!self->done) return;
                        if (ec) return self->Finish(false);
                        std::size_t n = std::size_t{self->length[0]} << 8 | self->length[1];
-                       asio::async_read(self->tcp, asio::buffer(self->reply.data(), n),
+                       asio::async_read(stream, asio::buffer(self->reply.data(), n),
                                         [self, n](error_code ec2, std::size_t) {
                                           if (!self->done) return;
                                           if (ec2) return self->Finish(false);
@@ -127,7 +154,9 @@ void RunProbe(asio::io_context& io, const asio::ip::udp::endpoint& upstream,
   probe->timer.async_wait([probe](error_code ec) {
     if (!ec) probe->Finish(false);
   });
-  if (settings.tcp)
+  if (settings.tls)
+    probe->StartTls(upstream, settings);
+  else if (settings.tcp)
     probe->StartTcp(upstream);
   else
     probe->StartUdp(upstream);
@@ -153,7 +182,9 @@ struct HealthChecker::State : std::enable_shared_from_this<State> {
       return;
     }
     auto id = static_cast<std::uint16_t>(rng());
-    RunProbe(*context, upstream.endpoint, settings, id,
+    ProbeSettings probe = settings;
+    probe.tls = upstream.tls;
+    RunProbe(*context, upstream.endpoint, probe, id,
              [self = shared_from_this(), index](bool ok) {
                Upstream& up = (*self->pool)[index];
                if (ok) {

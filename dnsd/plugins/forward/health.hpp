@@ -19,6 +19,9 @@ namespace dnsd::plugins::forward {
 
 struct ProbeSettings {
   bool tcp = false;
+  bool tls = false;  // DNS over TLS (CoreDNS probes a tls:// upstream with tcp-tls)
+  std::shared_ptr<boost::asio::ssl::context> tls_context;  // for `tls`
+  std::string tls_server_name;
   bool recursion_desired = true;
   std::string domain = ".";
   Duration timeout = std::chrono::seconds(1);

@@ -14,7 +14,7 @@ using prometheus::Labels;
 using prometheus::NewFamily;
 
 constexpr const char* kProxyName = "forward";
-constexpr const char* kProtoLabel[2] = {"udp", "tcp"};
+constexpr const char* kProtoLabel[kProtoSlots] = {"udp", "tcp", "tcp-tls"};
 
 }  // namespace
 
@@ -51,12 +51,12 @@ std::vector<::prometheus::MetricFamily> ForwardMetrics::Collect() const {
 
   upstreams_.ForEach([&](const std::vector<std::string>& key, const prometheus::PerWorker<UpstreamCounters>& workers) {
     std::array<HistogramSum, kRcodeSlots> by_rcode;
-    std::array<std::uint64_t, 2> hit{}, miss{};
+    std::array<std::uint64_t, kProtoSlots> hit{}, miss{};
     std::uint64_t dropped_replies = 0;
     workers.ForEach([&](const UpstreamCounters& c) {
       dropped_replies += c.replies_dropped.Read();
       for (std::size_t r = 0; r < kRcodeSlots; ++r) by_rcode[r].Add(c.duration[r]);
-      for (std::size_t p = 0; p < 2; ++p) {
+      for (std::size_t p = 0; p < kProtoSlots; ++p) {
         hit[p] += c.conn_cache_hits[p].Read();
         miss[p] += c.conn_cache_misses[p].Read();
       }
@@ -66,7 +66,7 @@ std::vector<::prometheus::MetricFamily> ForwardMetrics::Collect() const {
       prometheus::AddHistogram(duration, {{"to", to}, {"rcode", prometheus::RcodeLabel(r)}, {"proxy_name", kProxyName}},
                                by_rcode[r], kTimeBuckets);
     }
-    for (std::size_t p = 0; p < 2; ++p) {
+    for (std::size_t p = 0; p < kProtoSlots; ++p) {
       const Labels labels = {{"to", to}, {"proto", kProtoLabel[p]}, {"proxy_name", kProxyName}};
       if (hit[p] != 0) prometheus::AddCounter(hits, labels, static_cast<double>(hit[p]));
       if (miss[p] != 0) prometheus::AddCounter(misses, labels, static_cast<double>(miss[p]));

@@ -23,11 +23,14 @@
 
 namespace dnsd::plugins::forward {
 
+// CoreDNS's `proto` label of the connection cache metrics, by slot.
+enum ProtoSlot : std::size_t { kProtoUdp, kProtoTcp, kProtoTls, kProtoSlots };
+
 // One worker's counts for one upstream. Written by that worker only.
 struct alignas(64) UpstreamCounters {
   using TimeHistogram = prometheus::LocalHistogram<prometheus::kTimeBuckets.size()>;
   std::array<TimeHistogram, prometheus::kRcodeSlots> duration{};  // [rcode of the reply]
-  std::array<prometheus::LocalCounter, 2> conn_cache_hits{}, conn_cache_misses{};  // [udp, tcp]
+  std::array<prometheus::LocalCounter, kProtoSlots> conn_cache_hits{}, conn_cache_misses{};
   prometheus::LocalCounter replies_dropped;  // matched no query in flight (RFC 5452): forged or late
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
+#include <cctype>
 #include <charconv>
 #include <optional>
 #include <string>
@@ -9,6 +10,8 @@
 #include "dnsd/plugins/forward/duration.hpp"
 #include "dnsd/plugins/forward/forwarder.hpp"
 #include "dnsd/plugins/forward/resolv_conf.hpp"
+#include "dnsd/plugins/forward/tls.hpp"
+#include "rules/parse.hpp"
 #include "dnsd/wire/name.hpp"
 
 namespace dnsd::plugins::forward {
@@ -30,6 +33,13 @@ std::string Lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string Upper(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return out;
 }
 
@@ -64,9 +74,9 @@ std::optional<ip::address> ParseAddress(std::string_view text) {
   return address;
 }
 
-// IP, IP:port, [v6], [v6]:port (after any dns:// prefix). nullopt: not an address form.
-std::optional<ip::udp::endpoint> ParseEndpoint(std::string_view text) {
-  if (auto address = ParseAddress(text)) return ip::udp::endpoint(*address, 53);
+// IP, IP:port, [v6], [v6]:port (after any dns:// or tls:// prefix). nullopt: not an address form.
+std::optional<ip::udp::endpoint> ParseEndpoint(std::string_view text, std::uint16_t default_port) {
+  if (auto address = ParseAddress(text)) return ip::udp::endpoint(*address, default_port);
   std::string_view host = text;
   std::string_view port_text;
   if (StartsWith(text, "[")) {
@@ -87,7 +97,7 @@ std::optional<ip::udp::endpoint> ParseEndpoint(std::string_view text) {
   }
   auto address = ParseAddress(host);
   if (!address) return std::nullopt;
-  std::uint16_t port = 53;
+  std::uint16_t port = default_port;
   if (!port_text.empty() || StartsWith(text, "[") == false) {
     auto parsed = ParsePort(port_text);
     if (!parsed) return std::nullopt;
@@ -98,16 +108,28 @@ std::optional<ip::udp::endpoint> ParseEndpoint(std::string_view text) {
 
 std::optional<ConfigError> AddUpstreams(const Token& token, Options& options) {
   std::string_view text = token.text;
-  for (std::string_view scheme : {"tls://", "https://", "grpc://", "quic://"}) {
+  for (std::string_view scheme : {"https://", "grpc://", "quic://"}) {
     if (StartsWith(text, scheme)) {
-      return Error(
-          token, Quote(text) + ": " + std::string(scheme.substr(0, scheme.size() - 3)) +
-                     " upstreams are not supported by dnsd (want IP[:port] or a resolv.conf file)");
+      return Error(token, Quote(text) + ": " + std::string(scheme.substr(0, scheme.size() - 3)) +
+                              " upstreams are not supported by dnsd (want IP[:port], "
+                              "tls://IP[:port] or a resolv.conf file)");
     }
+  }
+  if (StartsWith(text, "tls://")) {
+    // CoreDNS reads a file here too but then forgets the scheme (plain DNS): dnsd wants an IP.
+    auto endpoint = ParseEndpoint(text.substr(6), kTlsPort);
+    if (!endpoint) return Error(token, Quote(token.text) + " is not a tls://IP[:port] address");
+    if (options.upstreams.size() >= kMaxUpstreams) {
+      return Error(token, "more than " + std::to_string(kMaxUpstreams) + " upstreams");
+    }
+    options.tls_upstreams.resize(options.upstreams.size());
+    options.tls_upstreams.push_back(true);
+    options.upstreams.push_back(*endpoint);
+    return std::nullopt;
   }
   if (StartsWith(text, "dns://")) text.remove_prefix(6);
   std::vector<ip::udp::endpoint> found;
-  if (auto endpoint = ParseEndpoint(text)) {
+  if (auto endpoint = ParseEndpoint(text, 53)) {
     found.push_back(*endpoint);
   } else {
     auto servers = ReadResolvConf(std::string(text));
@@ -185,6 +207,54 @@ std::optional<ConfigError> ParseHealthCheck(const Directive& line, Options& opti
   return std::nullopt;
 }
 
+// An rcode as miekg/dns's StringToRcode knows it: a name only (no numbers), NOTIMPL as an old
+// spelling of NOTIMP, and BADVERS not at all (its 16 is named BADSIG).
+std::optional<unsigned> RcodeFromName(std::string_view text) {
+  const std::string upper = Upper(text);
+  if (upper == "NOTIMPL") return 4;
+  if (upper.empty() || std::isdigit(static_cast<unsigned char>(upper[0])) || upper == "BADVERS") {
+    return std::nullopt;
+  }
+  return rules::RcodeFromString(upper);
+}
+
+// `next RCODE...` and `failover RCODE...`; failover refuses NOERROR (CoreDNS: an answer is no
+// reason to ask another upstream).
+std::optional<ConfigError> ParseRcodes(const Directive& line, RcodeSet& out) {
+  const std::string& property = line.name.text;
+  if (line.args.empty()) return Error(line.name, property + ": missing RCODE");
+  for (const Token& token : line.args) {
+    auto rcode = RcodeFromName(token.text);
+    if (!rcode) {
+      return Error(token, property + ": " + Quote(token.text) +
+                              " is not a valid rcode (want e.g. NXDOMAIN, SERVFAIL, REFUSED)");
+    }
+    if (*rcode == 0 && property == "failover") {
+      return Error(token, "failover: NOERROR cannot be used in failover");
+    }
+    out |= RcodeSet{1} << *rcode;
+  }
+  return std::nullopt;
+}
+
+// `tls [CA]`, `tls CERT KEY`, `tls CERT KEY CA`. The files are read now, as CoreDNS does.
+std::optional<ConfigError> ParseTls(const Directive& line, Options& options) {
+  const auto& args = line.args;
+  if (args.size() > 3) return Error(args[3], "tls: want at most CERT KEY CA");
+  TlsOptions& tls = options.tls;
+  tls.cert = tls.key = tls.ca = "";
+  if (args.size() == 1) tls.ca = args[0].text;
+  if (args.size() >= 2) {
+    tls.cert = args[0].text;
+    tls.key = args[1].text;
+  }
+  if (args.size() == 3) tls.ca = args[2].text;
+  std::string why;
+  tls.context = MakeTlsContext(tls, &why);
+  if (!tls.context) return Error(line.name, "tls: " + why);
+  return std::nullopt;
+}
+
 std::optional<ConfigError> ParseProperty(const Directive& line, Options& options) {
   const std::string& property = line.name.text;
   if (property == "except") {
@@ -214,6 +284,8 @@ std::optional<ConfigError> ParseProperty(const Directive& line, Options& options
   if (property == "max_fails") return ParseUint(line, options.max_fails);
   if (property == "max_concurrent") return ParseUint(line, options.max_concurrent);
   if (property == "health_check") return ParseHealthCheck(line, options);
+  if (property == "next") return ParseRcodes(line, options.next_rcodes);
+  if (property == "failover") return ParseRcodes(line, options.failover_rcodes);
   if (property == "policy") {
     if (line.args.size() != 1) {
       return Error(line.args.empty() ? line.name : line.args[1],
@@ -232,8 +304,16 @@ std::optional<ConfigError> ParseProperty(const Directive& line, Options& options
     }
     return std::nullopt;
   }
-  for (std::string_view unsupported :
-       {"tls", "tls_servername", "next", "failfast_all_unhealthy_upstreams"}) {
+  if (property == "tls") return ParseTls(line, options);
+  if (property == "tls_servername") {
+    if (line.args.size() != 1) {
+      return Error(line.args.empty() ? line.name : line.args[1],
+                   "tls_servername: want exactly one NAME");
+    }
+    options.tls.server_name = line.args[0].text;
+    return std::nullopt;
+  }
+  for (std::string_view unsupported : {"failfast_all_unhealthy_upstreams"}) {
     if (property == unsupported) {
       return Error(line.name, "property " + Quote(property) + " is not supported by dnsd");
     }
@@ -263,6 +343,13 @@ config::Parsed<Options> ParseOptions(const Directive& directive) {
   }
   for (const Directive& line : directive.block) {
     if (auto error = ParseProperty(line, options)) return fail(*error);
+  }
+  // TLS upstreams without a `tls` line: the defaults (the system CA store).
+  if (!options.tls.context && std::find(options.tls_upstreams.begin(), options.tls_upstreams.end(),
+                                        true) != options.tls_upstreams.end()) {
+    std::string why;
+    options.tls.context = MakeTlsContext(options.tls, &why);
+    if (!options.tls.context) return fail(Error(from, "tls: " + why));
   }
   result.value = std::move(options);
   return result;

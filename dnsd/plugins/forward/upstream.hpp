@@ -18,6 +18,7 @@ namespace dnsd::plugins::forward {
 struct Upstream {
   explicit Upstream(boost::asio::ip::udp::endpoint ep) : endpoint(ep) {}
   boost::asio::ip::udp::endpoint endpoint;
+  bool tls = false;  // DNS over TLS (a `tls://` upstream); set before any worker starts
   std::atomic<std::uint32_t> fails{0};
   std::atomic<bool> probing{false};  // a health-check loop runs for it
   std::atomic<bool> answered{false};  // it answered a query or a probe at least once (readiness)

@@ -69,6 +69,7 @@ void Worker::Forward(pipeline::Transaction& tx) {
   ex->next = 0;
   ex->down_skips = 0;
   ex->attempts = 0;
+  ex->failovers = 0;
   ex->deadline = Clock::now() + options_.overall_timeout;
   ++stats.forwarded;
   NextAttempt(ex);
@@ -92,7 +93,7 @@ void Worker::NextAttempt(Exchange* ex) {
       counters_->healthcheck_broken.Add();
     }
     ++ex->attempts;
-    bool tcp = options_.force_tcp ||
+    bool tcp = (*shared_->pool)[index].tls || options_.force_tcp ||
                (ex->tx->transport() == pipeline::Transport::kTcp && !options_.prefer_udp);
     return StartAttempt(ex, index, tcp);
   }
@@ -141,6 +142,20 @@ void Worker::Answer(Exchange* ex, std::span<std::uint8_t> reply) {
   // Read first: once set, the line stays shared in every worker's cache (no write per answer).
   std::atomic<bool>& answered = (*shared_->pool)[ex->upstream].answered;
   if (!answered.load(std::memory_order_relaxed)) answered.store(true, std::memory_order_relaxed);
+  // CoreDNS's order: a `failover` rcode tries the next upstream until every upstream has given
+  // one (the last such reply is kept), then a `next` rcode hands the query to the next forward.
+  if ((options_.failover_rcodes | options_.next_rcodes) != 0) {
+    const unsigned rcode = ReplyRcode(reply);
+    if (Contains(options_.failover_rcodes, rcode) && ++ex->failovers < shared_->pool->size()) {
+      EndAttempt(ex);
+      return NextAttempt(ex);
+    }
+    if (next_forward != nullptr && Contains(options_.next_rcodes, rcode)) {
+      EndAttempt(ex);
+      Release(ex);
+      return next_forward->Serve(*tx);
+    }
+  }
   EndAttempt(ex);
   Release(ex);
   ++stats.answered;
@@ -157,6 +172,18 @@ void Worker::Fail(Exchange* ex) {
   // runs from a timer, after other callbacks may have left a note.
   prometheus::NoteResponder(prometheus::Responder::kServer);
   tx->RespondError(wire::Rcode::kServFail);
+}
+
+unsigned Worker::ReplyRcode(std::span<const std::uint8_t> reply) const {
+  const unsigned low = reply[3] & 0x0F;
+  const RcodeSet configured = options_.failover_rcodes | options_.next_rcodes;
+  // The EDNS bits matter only when a configured rcode could be the reply's: the header's own
+  // (a NXDOMAIN header with extended bits is not NXDOMAIN), or an extended one.
+  if (!Contains(configured, low) && (configured >> 16) == 0) return low;
+  if (wire::Header::Decode(reply.data()).arcount == 0) return low;
+  wire::MessageView view;
+  if (wire::ParseMessage(reply, view) != wire::WireError::kOk || !view.edns) return low;
+  return unsigned{view.edns->extended_rcode} << 4 | low;
 }
 
 bool Worker::Matches(const Exchange* ex, std::span<const std::uint8_t> reply) const {
@@ -228,8 +255,8 @@ std::shared_ptr<Worker::UdpSocket> Worker::PickUdpSocket(std::size_t upstream) {
     CloseIfIdle(upstream, old);
   }
   // CoreDNS's connection cache: a socket already open is a hit, a new one a miss.
-  if (slot) upstream_counters_[upstream]->conn_cache_hits[0].Add();
-  else upstream_counters_[upstream]->conn_cache_misses[0].Add();
+  if (slot) upstream_counters_[upstream]->conn_cache_hits[kProtoUdp].Add();
+  else upstream_counters_[upstream]->conn_cache_misses[kProtoUdp].Add();
   if (!slot) slot = OpenUdpSocket(upstream);
   if (!slot) {
     // Out of descriptors (EMFILE): share a socket that is open rather than fail the attempt.

@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
@@ -36,6 +37,9 @@ class Worker : public std::enable_shared_from_this<Worker> {
 
   WorkerStats stats;
   std::size_t InFlight() const { return in_use_; }
+  // The forward that follows this one in the chain (CoreDNS ≥ 1.9.4: several forward lines in one
+  // server block); `next RCODE` hands such answers to it. Null: `next` is ignored, as in CoreDNS.
+  pipeline::Handler* next_forward = nullptr;
 
  private:
   struct Exchange;
@@ -55,6 +59,8 @@ class Worker : public std::enable_shared_from_this<Worker> {
   struct TcpConnection {
     explicit TcpConnection(boost::asio::io_context& io) : socket(io) {}
     boost::asio::ip::tcp::socket socket;
+    // DNS over TLS on `socket` (a tls:// upstream); null for plain TCP.
+    std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls;
     Clock::time_point idle_since;
     std::array<std::uint8_t, 2> length{};
     std::vector<std::uint8_t> buffer;
@@ -80,6 +86,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
     std::size_t next = 0;        // position in `order` of the next upstream to try
     std::size_t down_skips = 0;  // CoreDNS's `fails`: Down upstreams skipped in this pass
     std::size_t attempts = 0;
+    std::size_t failovers = 0;  // replies with a `failover` rcode so far
     std::size_t upstream = 0;  // the one being tried
     bool tcp = false;
     bool fresh_tcp_retry = false;
@@ -101,6 +108,8 @@ class Worker : public std::enable_shared_from_this<Worker> {
   void AttemptFailed(Exchange* ex);
   void EndAttempt(Exchange* ex);  // detaches the exchange from sockets and its timer
   void Answer(Exchange* ex, std::span<std::uint8_t> reply);
+  // The full rcode (with the EDNS extended bits when a configured rcode needs them).
+  unsigned ReplyRcode(std::span<const std::uint8_t> reply) const;
   void Fail(Exchange* ex);
   bool Matches(const Exchange* ex, std::span<const std::uint8_t> reply) const;
   void DropReply(std::size_t upstream);  // a reply that answers nothing in flight: counted, ignored
@@ -120,6 +129,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
   // TCP
   void SendTcp(Exchange* ex);
   void OnTcpConnected(Exchange* ex, std::uint64_t generation);
+  void StartTls(Exchange* ex, std::uint64_t generation);
   void ReadTcpLength(Exchange* ex, std::uint64_t generation);
   void OnTcpError(Exchange* ex, std::uint64_t generation);
   void KeepIdle(std::size_t upstream, std::shared_ptr<TcpConnection> conn);

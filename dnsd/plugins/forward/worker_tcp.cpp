@@ -1,8 +1,9 @@
 // The TCP side of the worker: 2-octet length framing, one query at a time per connection,
-// connections kept idle for reuse within `expire`.
+// connections kept idle for reuse within `expire`. DNS over TLS is the same over a TLS stream.
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include "dnsd/plugins/forward/tls.hpp"
 #include "dnsd/plugins/forward/worker.hpp"
 
 namespace dnsd::plugins::forward {
@@ -12,6 +13,24 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 constexpr std::size_t kMaxIdlePerUpstream = 8;
+
+// Reads and writes on the connection's TLS stream when it has one, else on its socket.
+template <typename Connection, typename Buffers, typename Handler>
+void Write(Connection& conn, const Buffers& buffers, Handler&& handler) {
+  if (conn.tls) {
+    asio::async_write(*conn.tls, buffers, std::forward<Handler>(handler));
+  } else {
+    asio::async_write(conn.socket, buffers, std::forward<Handler>(handler));
+  }
+}
+template <typename Connection, typename Buffers, typename Handler>
+void Read(Connection& conn, const Buffers& buffers, Handler&& handler) {
+  if (conn.tls) {
+    asio::async_read(*conn.tls, buffers, std::forward<Handler>(handler));
+  } else {
+    asio::async_read(conn.socket, buffers, std::forward<Handler>(handler));
+  }
+}
 
 }  // namespace
 
@@ -30,18 +49,42 @@ void Worker::SendTcp(Exchange* ex) {
   }
   wire::WriteId(ex->query, ex->upstream_id);
   const std::uint64_t generation = ex->generation;
+  const bool tls = (*shared_->pool)[ex->upstream].tls;
+  const std::size_t proto = tls ? kProtoTls : kProtoTcp;
   if (conn) {
-    upstream_counters_[ex->upstream]->conn_cache_hits[1].Add();
+    upstream_counters_[ex->upstream]->conn_cache_hits[proto].Add();
     conn->reused = true;
     ex->conn = conn;
     return OnTcpConnected(ex, generation);
   }
-  upstream_counters_[ex->upstream]->conn_cache_misses[1].Add();
+  upstream_counters_[ex->upstream]->conn_cache_misses[proto].Add();
   conn = std::make_shared<TcpConnection>(io_);
   ex->conn = conn;
   ++stats.tcp_connections_opened;
   const auto& upstream = (*shared_->pool)[ex->upstream].endpoint;
+  if (tls) {
+    if (!options_.tls.context) return OnTcpError(ex, generation);  // setup always makes one
+    conn->tls = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(conn->socket,
+                                                                            *options_.tls.context);
+    if (!PrepareTlsConnection(conn->tls->native_handle(), options_.tls.server_name,
+                              upstream.address())) {
+      return OnTcpError(ex, generation);
+    }
+  }
   conn->socket.async_connect(asio::ip::tcp::endpoint(upstream.address(), upstream.port()),
+                             [self = shared_from_this(), ex, generation, conn, tls](error_code ec) {
+                               if (self->shut_down_ || ex->generation != generation) return;
+                               if (ec) return self->OnTcpError(ex, generation);
+                               if (tls) return self->StartTls(ex, generation);
+                               self->OnTcpConnected(ex, generation);
+                             });
+}
+
+// A failed handshake (no TLS there, or a certificate that does not verify for the name) is an
+// upstream error like a refused connection: the next upstream is tried.
+void Worker::StartTls(Exchange* ex, std::uint64_t generation) {
+  std::shared_ptr<TcpConnection> conn = ex->conn;
+  conn->tls->async_handshake(asio::ssl::stream_base::client,
                              [self = shared_from_this(), ex, generation, conn](error_code ec) {
                                if (self->shut_down_ || ex->generation != generation) return;
                                if (ec) return self->OnTcpError(ex, generation);
@@ -54,7 +97,7 @@ void Worker::OnTcpConnected(Exchange* ex, std::uint64_t generation) {
   conn->length = {static_cast<std::uint8_t>(ex->query.size() >> 8),
                   static_cast<std::uint8_t>(ex->query.size())};
   std::array<asio::const_buffer, 2> out = {asio::buffer(conn->length), asio::buffer(ex->query)};
-  asio::async_write(conn->socket, out,
+  Write(*conn, out,
                     [self = shared_from_this(), ex, generation, conn](error_code ec, std::size_t) {
                       if (self->shut_down_ || ex->generation != generation) return;
                       if (ec) return self->OnTcpError(ex, generation);
@@ -64,14 +107,14 @@ void Worker::OnTcpConnected(Exchange* ex, std::uint64_t generation) {
 
 void Worker::ReadTcpLength(Exchange* ex, std::uint64_t generation) {
   std::shared_ptr<TcpConnection> conn = ex->conn;
-  asio::async_read(conn->socket, asio::buffer(conn->length),
+  Read(*conn, asio::buffer(conn->length),
                    [self = shared_from_this(), ex, generation, conn](error_code ec, std::size_t) {
                      if (self->shut_down_ || ex->generation != generation) return;
                      if (ec) return self->OnTcpError(ex, generation);
                      conn->buffer.resize(std::size_t{conn->length[0]} << 8 | conn->length[1]);
                      // A connection closed before the announced length is an upstream error (eof).
-                     asio::async_read(
-                         conn->socket, asio::buffer(conn->buffer),
+                     Read(
+                         *conn, asio::buffer(conn->buffer),
                          [self, ex, generation, conn](error_code ec2, std::size_t) {
                            if (self->shut_down_ || ex->generation != generation) return;
                            if (ec2) return self->OnTcpError(ex, generation);

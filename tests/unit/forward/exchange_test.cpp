@@ -55,26 +55,12 @@ double ForwardCounter(std::string_view name, const std::string& to = "") {
   return 0;
 }
 
-// Records what reaches the end of the chain.
-class NextHandler : public pipeline::Handler {
- public:
-  void Serve(pipeline::Transaction& tx) override {
-    ++calls;
-    tx.RespondError(wire::Rcode::kNxDomain);
-  }
-  int calls = 0;
-};
+using NextHandler = testing::EndOfChain;
 
 class ForwardExchange : public ::testing::Test {
  protected:
   Options Base(std::vector<ip::udp::endpoint> upstreams) {
-    Options o;
-    o.upstreams = std::move(upstreams);
-    o.policy = Policy::kSequential;
-    o.attempt_timeout = 150ms;
-    o.overall_timeout = 400ms;
-    o.health_check = 0ms;
-    return o;
+    return testing::FastOptions(std::move(upstreams));
   }
   void Make(Options options) {
     factory = std::make_unique<ForwardFactory>(std::move(options));

@@ -105,6 +105,60 @@ TEST(ForwardSetup, EveryPropertyIsParsed) {
   EXPECT_EQ(o.max_concurrent, 1000u);
 }
 
+// miekg/dns's StringToRcode: names in any case, NOTIMPL for NOTIMP, extended rcodes too.
+TEST(ForwardSetup, NextAndFailoverRcodesAreParsed) {
+  Options o = Parse(
+      "forward . 1.2.3.4 {\n  next nxdomain SERVFAIL NOTIMPL BADCOOKIE NoError\n"
+      "  failover SERVFAIL REFUSED\n}");
+  EXPECT_EQ(o.next_rcodes, RcodeSet{1u << 3 | 1u << 2 | 1u << 4 | 1u << 23 | 1u << 0});
+  EXPECT_EQ(o.failover_rcodes, RcodeSet{1u << 2 | 1u << 5});
+  EXPECT_TRUE(Contains(o.failover_rcodes, 5));
+  EXPECT_FALSE(Contains(o.failover_rcodes, 3));
+  EXPECT_FALSE(Contains(o.failover_rcodes, 40));
+  EXPECT_EQ(Parse("forward . 1.2.3.4").next_rcodes, RcodeSet{0});
+}
+
+TEST(ForwardSetup, TlsUpstreamsDefaultToPort853AndMixWithPlainOnes) {
+  Options o = Parse("forward . tls://1.2.3.4 1.2.3.5 tls://[::1]:8853 {\n  tls_servername dns.example\n}");
+  ASSERT_EQ(o.upstreams.size(), 3u);
+  EXPECT_EQ(o.upstreams[0], ip::udp::endpoint(ip::make_address("1.2.3.4"), 853));
+  EXPECT_EQ(o.upstreams[1], ip::udp::endpoint(ip::make_address("1.2.3.5"), 53));
+  EXPECT_EQ(o.upstreams[2], ip::udp::endpoint(ip::make_address("::1"), 8853));
+  EXPECT_TRUE(o.IsTls(0));
+  EXPECT_FALSE(o.IsTls(1));
+  EXPECT_TRUE(o.IsTls(2));
+  EXPECT_EQ(o.tls.server_name, "dns.example");
+  EXPECT_NE(o.tls.context, nullptr) << "the system CA store by default";
+  EXPECT_EQ(Parse("forward . 1.2.3.4").tls.context, nullptr);
+}
+
+TEST(ForwardSetup, TlsArgumentsAreCaOrCertKeyOrCertKeyCa) {
+  const std::string ca = "/etc/ssl/certs/ca-certificates.crt";
+  if (!std::ifstream(ca)) GTEST_SKIP() << ca << " is not installed";
+  Options o = Parse("forward . tls://1.2.3.4 {\n  tls " + ca + "\n}");
+  EXPECT_EQ(o.tls.ca, ca);
+  EXPECT_TRUE(o.tls.cert.empty());
+  EXPECT_NE(o.tls.context, nullptr);
+}
+
+TEST(ForwardSetup, TlsFilesThatAreNotPemAreErrorsAtTheTlsLine) {
+  TempFile junk("not a certificate\n");
+  const ErrorCase cases[] = {
+      {"forward . tls://1.2.3.4 {\n  tls " + junk.path() + "\n}",
+       "forward: tls: CA \"" + junk.path() + "\" holds no PEM certificate", 2, 3},
+      {"forward . tls://1.2.3.4 {\n  tls " + junk.path() + " " + junk.path() + "\n}",
+       "forward: tls: \"" + junk.path() + "\" and \"" + junk.path() +
+           "\" are not a PEM certificate and key", 2, 3},
+  };
+  for (const ErrorCase& c : cases) {
+    auto parsed = ParseOptions(DirectiveFromText(c.corefile));
+    ASSERT_FALSE(parsed.ok()) << c.corefile;
+    EXPECT_EQ(parsed.error.message, c.message);
+    EXPECT_EQ(parsed.error.pos.line, c.line);
+    EXPECT_EQ(parsed.error.pos.column, c.column);
+  }
+}
+
 TEST(ForwardSetup, PolicySequentialAndPreferUdpAreParsed) {
   Options o = Parse("forward . 1.2.3.4 {\n policy sequential\n prefer_udp\n}");
   EXPECT_EQ(o.policy, Policy::kSequential);
@@ -167,7 +221,10 @@ TEST(ForwardSetup, EveryErrorNamesTheTokenAndPointsAtIt) {
       {"forward . nothere.conf", "forward: \"nothere.conf\" is not an IP address or a readable resolv.conf file", 1, 11},
       {"forward . 1.2.3.4:0", "forward: \"1.2.3.4:0\" is not an IP address or a readable resolv.conf file", 1, 11},
       {"forward . 1.2.3.4:99999", "forward: \"1.2.3.4:99999\" is not an IP address or a readable resolv.conf file", 1, 11},
-      {"forward . tls://9.9.9.9", "forward: \"tls://9.9.9.9\": tls upstreams are not supported by dnsd (want IP[:port] or a resolv.conf file)", 1, 11},
+      {"forward . https://9.9.9.9", "forward: \"https://9.9.9.9\": https upstreams are not supported by dnsd (want IP[:port], tls://IP[:port] or a resolv.conf file)", 1, 11},
+      {"forward . grpc://9.9.9.9", "forward: \"grpc://9.9.9.9\": grpc upstreams are not supported by dnsd (want IP[:port], tls://IP[:port] or a resolv.conf file)", 1, 11},
+      {"forward . 1.2.3.4 tls:///etc/resolv.conf", "forward: \"tls:///etc/resolv.conf\" is not a tls://IP[:port] address", 1, 19},
+      {"forward . tls://1.2.3.4:0", "forward: \"tls://1.2.3.4:0\" is not a tls://IP[:port] address", 1, 11},
       {sixteen, "forward: more than 15 upstreams", 1, 10 + 15 * 9 + 6 * 1 + 1},
       {"forward . 1.2.3.4 {\n  foo\n}", "forward: unknown property \"foo\"", 2, 3},
       {"forward . 1.2.3.4 {\n  max_fails x\n}", "forward: max_fails: \"x\" is not a non-negative integer", 2, 13},
@@ -187,9 +244,18 @@ TEST(ForwardSetup, EveryErrorNamesTheTokenAndPointsAtIt) {
       {"forward . 1.2.3.4 {\n  except\n}", "forward: except: missing IGNORED_NAMES", 2, 3},
       {"forward . 1.2.3.4 {\n  force_tcp yes\n}", "forward: force_tcp: unexpected argument \"yes\"", 2, 13},
       {"forward . 1.2.3.4 {\n  force_tcp\n  prefer_udp\n}", "forward: prefer_udp: force_tcp and prefer_udp cannot both be set", 3, 3},
-      {"forward . 1.2.3.4 {\n  tls cert key ca\n}", "forward: property \"tls\" is not supported by dnsd", 2, 3},
-      {"forward . 1.2.3.4 {\n  tls_servername dns.example\n}", "forward: property \"tls_servername\" is not supported by dnsd", 2, 3},
-      {"forward . 1.2.3.4 {\n  next NXDOMAIN\n}", "forward: property \"next\" is not supported by dnsd", 2, 3},
+      {"forward . tls://1.2.3.4 {\n  tls a b c d\n}", "forward: tls: want at most CERT KEY CA", 2, 13},
+      {"forward . tls://1.2.3.4 {\n  tls /nonexistent/ca.pem\n}", "forward: tls: cannot read CA \"/nonexistent/ca.pem\": No such file or directory", 2, 3},
+      {"forward . tls://1.2.3.4 {\n  tls /nonexistent/c.pem /nonexistent/k.pem\n}", "forward: tls: cannot read \"/nonexistent/c.pem\": No such file or directory", 2, 3},
+      {"forward . tls://1.2.3.4 {\n  tls_servername\n}", "forward: tls_servername: want exactly one NAME", 2, 3},
+      {"forward . tls://1.2.3.4 {\n  tls_servername a.example b.example\n}", "forward: tls_servername: want exactly one NAME", 2, 28},
+      {"forward . 1.2.3.4 {\n  next\n}", "forward: next: missing RCODE", 2, 3},
+      {"forward . 1.2.3.4 {\n  next NXDOMAIN nxdomian\n}", "forward: next: \"nxdomian\" is not a valid rcode (want e.g. NXDOMAIN, SERVFAIL, REFUSED)", 2, 17},
+      {"forward . 1.2.3.4 {\n  next 3\n}", "forward: next: \"3\" is not a valid rcode (want e.g. NXDOMAIN, SERVFAIL, REFUSED)", 2, 8},
+      {"forward . 1.2.3.4 {\n  next BADVERS\n}", "forward: next: \"BADVERS\" is not a valid rcode (want e.g. NXDOMAIN, SERVFAIL, REFUSED)", 2, 8},
+      {"forward . 1.2.3.4 {\n  failover\n}", "forward: failover: missing RCODE", 2, 3},
+      {"forward . 1.2.3.4 {\n  failover SERVFAIL NoError\n}", "forward: failover: NOERROR cannot be used in failover", 2, 21},
+      {"forward . 1.2.3.4 {\n  failover FAIL\n}", "forward: failover: \"FAIL\" is not a valid rcode (want e.g. NXDOMAIN, SERVFAIL, REFUSED)", 2, 12},
       {"forward . 1.2.3.4 {\n  failfast_all_unhealthy_upstreams\n}", "forward: property \"failfast_all_unhealthy_upstreams\" is not supported by dnsd", 2, 3},
   };
   for (const ErrorCase& c : cases) {

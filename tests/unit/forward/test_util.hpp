@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "dnsd/config/corefile.hpp"
+#include "dnsd/pipeline/handler.hpp"
 #include "dnsd/pipeline/transaction.hpp"
+#include "dnsd/plugins/forward/options.hpp"
 #include "dnsd/wire/message.hpp"
 #include "dnsd/wire/name.hpp"
 
@@ -60,6 +62,27 @@ inline config::Directive DirectiveFromText(std::string_view text) {
   }
   return directive;
 }
+
+// Options for protocol tests: upstreams tried in order, short timeouts, no health checks.
+inline Options FastOptions(std::vector<boost::asio::ip::udp::endpoint> upstreams) {
+  Options o;
+  o.upstreams = std::move(upstreams);
+  o.policy = Policy::kSequential;
+  o.attempt_timeout = std::chrono::milliseconds(150);
+  o.overall_timeout = std::chrono::milliseconds(400);
+  o.health_check = Duration(0);
+  return o;
+}
+
+// The end of a chain: counts what reaches it and answers NXDOMAIN.
+class EndOfChain : public pipeline::Handler {
+ public:
+  void Serve(pipeline::Transaction& tx) override {
+    ++calls;
+    tx.RespondError(wire::Rcode::kNxDomain);
+  }
+  int calls = 0;
+};
 
 inline void Put16(std::vector<std::uint8_t>& out, std::uint16_t v) {
   out.push_back(static_cast<std::uint8_t>(v >> 8));

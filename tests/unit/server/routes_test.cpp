@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "dnsd/plugins/forward/forwarder.hpp"
+
 namespace dnsd::server {
 namespace {
 
@@ -39,6 +41,27 @@ TEST(BuildRoutes, DnsPortFlagSetsTheDefaultPort) {
   EXPECT_EQ(routes.value->ports[0].port, 1053);
 }
 
+// CoreDNS >= 1.9.4: every forward line is its own instance, run in Corefile order at forward's
+// place in plugin.cfg order.
+TEST(BuildRoutes, EveryForwardLineIsAnInstanceInCorefileOrder) {
+  auto routes = Build(
+      ". {\n forward example.org 127.0.0.1:9\n cache\n forward . 127.0.0.1:10\n"
+      " forward . 127.0.0.1:11\n}\n");
+  ASSERT_TRUE(routes.ok()) << routes.error.ToString();
+  const Chain& chain = *routes.value->chains.at(0);
+  EXPECT_EQ(chain.plugin_names,
+            (std::vector<std::string>{"cache", "forward", "forward", "forward"}));
+  ASSERT_EQ(chain.factories.size(), 4u);
+  std::vector<std::string> from;
+  for (std::size_t i = 1; i < 4; ++i) {
+    auto* forward = dynamic_cast<plugins::forward::ForwardFactory*>(chain.factories[i].get());
+    ASSERT_NE(forward, nullptr);
+    from.push_back(forward->options().from + " " +
+                   std::to_string(forward->options().upstreams.at(0).port()));
+  }
+  EXPECT_EQ(from, (std::vector<std::string>{"example.org. 9", ". 10", ". 11"}));
+}
+
 TEST(BuildRoutes, ErrorsPointAtTheToken) {
   struct Case {
     std::string corefile;
@@ -47,8 +70,10 @@ TEST(BuildRoutes, ErrorsPointAtTheToken) {
   std::vector<Case> cases = {
       {". {\n  bogus\n}\n", "Corefile:2:3: unknown plugin \"bogus\""},
       {". {\n  azure\n}\n", "Corefile:2:3: plugin \"azure\" is not supported by dnsd yet"},
-      {". {\n forward . 127.0.0.1\n forward . 127.0.0.2\n}\n",
-       "Corefile:3:2: plugin \"forward\" given twice in one server block"},
+      {". {\n cache\n cache 10\n}\n",
+       "Corefile:3:2: plugin \"cache\" given twice in one server block"},
+      {". {\n forward . 127.0.0.1\n forward . bogus\n}\n",
+       "Corefile:3:12: forward: \"bogus\" is not an IP address or a readable resolv.conf file"},
       {".:53 {\n}\n.:53 {\n}\n", "Corefile:3:1: zone \".\" on port 53 is already defined"},
   };
   for (const Case& c : cases) {
