@@ -131,6 +131,43 @@ TEST_F(PluginMetrics, ProcessWideFamiliesAreExportedAtZero) {
   EXPECT_EQ(samples.at("dnsd_forward_in_flight_evictions_total"), 0);
 }
 
+// Dashboards and the coredns-mixin alerts still query CoreDNS 1.10's forward names.
+TEST_F(PluginMetrics, PreCoreDns111ForwardNamesCountWhatTheProxyOnesCount) {
+  const Samples before = Scrape();
+  ASSERT_TRUE(Query(daemon_->endpoint(), zone::ServiceName(3, 2), LDNS_RR_TYPE_SRV));  // a miss: forwarded
+  const Samples after = Scrape();
+  const std::string to = "to=\"" + to_ + "\"";
+  EXPECT_EQ(Delta(before, after, "coredns_forward_requests_total{" + to + "}"), 1);
+  EXPECT_EQ(Delta(before, after, "coredns_forward_responses_total{rcode=\"NOERROR\"," + to + "}"), 1);
+  EXPECT_EQ(Delta(before, after, "coredns_forward_request_duration_seconds_count{" + to + ",rcode=\"NOERROR\"}"), 1);
+  EXPECT_EQ(after.at("coredns_forward_request_duration_seconds_count{" + to + ",rcode=\"NOERROR\"}"),
+            after.at(Proxy("coredns_proxy_request_duration_seconds_count", "NOERROR")));
+  EXPECT_EQ(after.at("coredns_forward_request_duration_seconds_bucket{" + to + ",rcode=\"NOERROR\",le=\"+Inf\"}"),
+            after.at(Proxy("coredns_proxy_request_duration_seconds_count", "NOERROR")));
+}
+
+TEST_F(PluginMetrics, QueriesWithTheDoBitAreCounted) {
+  const Samples before = Scrape();
+  ASSERT_TRUE(Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_A, QueryOptions{}.Edns(1232).Do()));
+  ASSERT_TRUE(Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_A));
+  const Samples after = Scrape();
+  EXPECT_EQ(Delta(before, after, "coredns_dns_do_requests_total{" + Server() + ",zone=\"svc.cluster.local.\",view=\"\"}"), 1);
+}
+
+// What Go's process collector exports from every CoreDNS, read from /proc at scrape time.
+TEST_F(PluginMetrics, ProcessFamiliesDescribeTheDaemon) {
+  const Samples samples = Scrape();
+  const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_GE(samples.at("process_cpu_seconds_total"), 0);
+  EXPECT_GT(samples.at("process_resident_memory_bytes"), 1 << 20);
+  EXPECT_GT(samples.at("process_virtual_memory_bytes"), samples.at("process_resident_memory_bytes"));
+  EXPECT_GT(samples.at("process_open_fds"), 3);
+  EXPECT_GE(samples.at("process_max_fds"), samples.at("process_open_fds"));
+  EXPECT_GT(samples.at("process_start_time_seconds"), now - 600);
+  EXPECT_LT(samples.at("process_start_time_seconds"), now + 2);
+  EXPECT_EQ(samples.count("go_goroutines"), 0u);  // no Go runtime: no go_* families
+}
+
 TEST_F(PluginMetrics, PromtoolAcceptsTheScrape) {
   const std::string promtool = FindProgram("promtool");
   if (promtool.empty()) GTEST_SKIP() << "promtool not installed (Debian package prometheus)";
