@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "fixture/dns_client.hpp"
@@ -225,6 +226,25 @@ TEST_F(DeadUpstreamMetrics, FailedHealthChecksAndTheServersServfailsAreCounted) 
   EXPECT_EQ(Delta(before, after, "coredns_proxy_request_duration_seconds_count{to=\"" + dead_ +
                                      "\",rcode=\"SERVFAIL\",proxy_name=\"forward\"}"),
             0);  // no reply, no duration
+}
+
+// The pre-1.11 names are dnsd's addition: one environment variable leaves only CoreDNS 1.11's.
+TEST(LegacyForwardMetrics, AreSwitchedOffByTheEnvironment) {
+  Upstream upstream;
+  const uint16_t metrics_port = FreePort();
+  ::setenv("DNSD_LEGACY_FORWARD_METRICS", "off", 1);  // the daemon inherits this process's environment
+  Daemon daemon(".:@PORT@ {\n    prometheus 127.0.0.1:" + std::to_string(metrics_port) + "\n    forward . " +
+                upstream.endpoint().ToString() + "\n}\n");
+  ::unsetenv("DNSD_LEGACY_FORWARD_METRICS");
+  ASSERT_TRUE(Query(daemon.endpoint(), zone::kService, LDNS_RR_TYPE_A));
+  const std::string text = Body(HttpGet(metrics_port, "/metrics"));
+  EXPECT_NE(text.find("coredns_proxy_request_duration_seconds_count{"), std::string::npos) << text;
+  EXPECT_EQ(text.find("coredns_forward_requests_total"), std::string::npos);
+  EXPECT_EQ(text.find("coredns_forward_responses_total"), std::string::npos);
+  EXPECT_EQ(text.find("coredns_forward_request_duration_seconds"), std::string::npos);
+  EXPECT_EQ(text.find("coredns_forward_healthcheck_failures_total"), std::string::npos);
+  EXPECT_NE(text.find("coredns_forward_healthcheck_broken_total"), std::string::npos);  // a 1.11 name
+  EXPECT_EQ(daemon.Stop().code, 0);
 }
 
 }  // namespace
