@@ -8,6 +8,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "dnsd/pipeline/failure.hpp"
 #include "dnsd/wire/message.hpp"
 
 namespace dnsd::pipeline {
@@ -16,6 +17,16 @@ enum class Transport : std::uint8_t { kUdp, kTcp };
 
 class Transaction {
  public:
+  Transaction() = default;
+  // A copy is a root of its own: it keeps its own note (a copy of the other's), never a pointer
+  // into the transaction it was copied from.
+  Transaction(const Transaction& other) { *this = other; }
+  Transaction& operator=(const Transaction& other) {
+    CopyRequestFrom(other);
+    own_failure_ = *other.failure_;
+    failure_ = &own_failure_;
+    return *this;
+  }
   virtual ~Transaction() = default;
 
   std::span<const std::uint8_t> Query() const { return query_; }
@@ -37,6 +48,10 @@ class Transaction {
   // Sends a built error response (question copied, EDNS echoed) and ends the transaction.
   void RespondError(wire::Rcode rcode);
 
+  // The client query's failure note, shared by every wrapper of it (the root transaction owns it):
+  // a plugin that fails writes it before responding, `errors` reads it.
+  FailureNote& Failure() const { return *failure_; }
+
  protected:
   // For wrappers that observe or store the answer of a client's query (cache, log, prometheus...):
   // take over its bytes, view, transport and addresses. The bytes stay the client's.
@@ -48,7 +63,10 @@ class Transaction {
     client_port_ = client.client_port_;
     server_address_ = client.server_address_;
     server_port_ = client.server_port_;
+    ShareFailureOf(client);
   }
+  // For wrappers that build their own query but answer for the client's.
+  void ShareFailureOf(const Transaction& client) { failure_ = client.failure_; }
 
   std::span<const std::uint8_t> query_;
   wire::MessageView view_;
@@ -57,6 +75,10 @@ class Transaction {
   std::uint16_t client_port_ = 0;
   boost::asio::ip::address server_address_;
   std::uint16_t server_port_ = 0;
+
+ private:
+  FailureNote own_failure_;
+  FailureNote* failure_ = &own_failure_;
 };
 
 }  // namespace dnsd::pipeline

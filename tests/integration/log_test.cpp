@@ -1,5 +1,6 @@
 // log and errors through the running daemon: each query yields exactly CoreDNS's line on dnsd's
-// stdout, class filters apply, and a dead upstream produces the errors plugin's SERVFAIL line.
+// stdout, class filters apply, and a dead or silent upstream produces the errors plugin's line with
+// forward's cause (Go's net error text), which consolidate patterns count.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -9,6 +10,7 @@
 
 #include "fixture/daemon.hpp"
 #include "fixture/dns_client.hpp"
+#include "fixture/faulty_upstream.hpp"
 #include "fixture/upstream.hpp"
 
 namespace dnsd::it {
@@ -106,14 +108,70 @@ TEST_F(LogThroughDaemon, NamesAndClassFiltersChooseTheLoggedQueries) {
   EXPECT_EQ(lines[0], "[INFO] " + nodata + " NOERROR");
 }
 
-TEST_F(LogThroughDaemon, DeadUpstreamGivesTheErrorsServfailLine) {
-  Start("    errors", {{"127.0.0.1", FreePort()}});
+// errors prints forward's cause as CoreDNS prints Go's net.OpError: the line a log pipeline and
+// `consolidate` patterns of real configs match on.
+TEST_F(LogThroughDaemon, DeadUpstreamLineCarriesTheRefusedReadAsCoreDnsPrintsIt) {
+  const Endpoint dead{"127.0.0.1", FreePort()};
+  Start("    errors", {dead});
   auto reply = Query(daemon_->endpoint(), "dead.example.", LDNS_RR_TYPE_AAAA, QueryOptions{}.Timeout(8000ms));
   ASSERT_TRUE(reply.has_value());
   EXPECT_EQ(reply->rcode(), LDNS_RCODE_SERVFAIL);
   auto lines = LinesWith(*daemon_, "dead.example.", 1);
   ASSERT_EQ(lines.size(), 1u) << Stdout(*daemon_);
-  EXPECT_EQ(lines[0], "[ERROR] plugin/errors: 2 dead.example. AAAA: SERVFAIL");
+  EXPECT_TRUE(std::regex_match(lines[0], std::regex(Escape("[ERROR] plugin/errors: 2 dead.example. AAAA: read udp 127.0.0.1:") +
+                                                    "[0-9]+" + Escape("->" + dead.ToString() + ": read: connection refused"))))
+      << lines[0];
+}
+
+TEST_F(LogThroughDaemon, DeadUpstreamOverTcpIsARefusedDial) {
+  const Endpoint dead{"127.0.0.1", FreePort()};
+  daemon_ = std::make_unique<Daemon>(".:@PORT@ {\n    errors\n    forward . " + dead.ToString() +
+                                     " {\n        force_tcp\n    }\n}\n");
+  auto reply = Query(daemon_->endpoint(), "dead.example.", LDNS_RR_TYPE_A, QueryOptions{}.Timeout(8000ms));
+  ASSERT_TRUE(reply.has_value());
+  auto lines = LinesWith(*daemon_, "dead.example.", 1);
+  ASSERT_EQ(lines.size(), 1u) << Stdout(*daemon_);
+  EXPECT_EQ(lines[0], "[ERROR] plugin/errors: 2 dead.example. A: dial tcp " + dead.ToString() +
+                          ": connect: connection refused");
+}
+
+TEST_F(LogThroughDaemon, BlackholeUpstreamLineEndsInIoTimeout) {
+  FaultyUpstream blackhole(Fault::kSilent);
+  Start("    errors", {blackhole.endpoint()});
+  auto reply = Query(daemon_->endpoint(), "hole.example.", LDNS_RR_TYPE_A, QueryOptions{}.Timeout(8000ms));
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->rcode(), LDNS_RCODE_SERVFAIL);
+  auto lines = LinesWith(*daemon_, "hole.example.", 1);
+  ASSERT_EQ(lines.size(), 1u) << Stdout(*daemon_);
+  EXPECT_TRUE(std::regex_match(lines[0], std::regex(Escape("[ERROR] plugin/errors: 2 hole.example. A: read udp 127.0.0.1:") +
+                                                    "[0-9]+" + Escape("->" + blackhole.endpoint().ToString() +
+                                                                      ": i/o timeout"))))
+      << lines[0];
+}
+
+// The patterns Kubernetes platform teams put in their Corefiles count these failures.
+TEST_F(LogThroughDaemon, ConsolidatePatternsOfRealConfigsCountTimeoutsAndRefusals) {
+  FaultyUpstream blackhole(Fault::kSilent);
+  const Endpoint dead{"127.0.0.1", FreePort()};
+  daemon_ = std::make_unique<Daemon>(
+      "hole.example.:@PORT@ {\n    errors {\n        consolidate 2s \".* i/o timeout$\"\n    }\n    forward . " +
+      blackhole.endpoint().ToString() + "\n}\n" +
+      "dead.example.:@PORT@ {\n    errors {\n        consolidate 2s \"^.* connection refused$\"\n    }\n    forward . " +
+      dead.ToString() + "\n}\n");
+  auto ask_the_hole = [&] { Query(daemon_->endpoint(), "hole.example.", LDNS_RR_TYPE_A, QueryOptions{}.Timeout(8000ms)); };
+  std::thread first(ask_the_hole), second(ask_the_hole);  // together: one 2 s window counts both
+  for (int i = 0; i < 3; ++i) {
+    auto reply = Query(daemon_->endpoint(), "dead.example.", LDNS_RR_TYPE_A, QueryOptions{}.Timeout(8000ms));
+    ASSERT_TRUE(reply.has_value());
+  }
+  first.join();
+  second.join();
+  auto refused = LinesWith(*daemon_, "connection refused", 1);
+  auto timed_out = LinesWith(*daemon_, "i/o timeout", 1);
+  ASSERT_EQ(refused.size(), 1u) << Stdout(*daemon_);
+  EXPECT_EQ(refused[0], "[ERROR] plugin/errors: 3 errors like '^.* connection refused$' occurred in last 2s");
+  ASSERT_EQ(timed_out.size(), 1u) << Stdout(*daemon_);
+  EXPECT_EQ(timed_out[0], "[ERROR] plugin/errors: 2 errors like '.* i/o timeout$' occurred in last 2s");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "fixture/dns_client.hpp"
@@ -131,6 +132,43 @@ TEST_F(PluginMetrics, ProcessWideFamiliesAreExportedAtZero) {
   EXPECT_EQ(samples.at("dnsd_forward_in_flight_evictions_total"), 0);
 }
 
+// Dashboards and the coredns-mixin alerts still query CoreDNS 1.10's forward names.
+TEST_F(PluginMetrics, PreCoreDns111ForwardNamesCountWhatTheProxyOnesCount) {
+  const Samples before = Scrape();
+  ASSERT_TRUE(Query(daemon_->endpoint(), zone::ServiceName(3, 2), LDNS_RR_TYPE_SRV));  // a miss: forwarded
+  const Samples after = Scrape();
+  const std::string to = "to=\"" + to_ + "\"";
+  EXPECT_EQ(Delta(before, after, "coredns_forward_requests_total{" + to + "}"), 1);
+  EXPECT_EQ(Delta(before, after, "coredns_forward_responses_total{rcode=\"NOERROR\"," + to + "}"), 1);
+  EXPECT_EQ(Delta(before, after, "coredns_forward_request_duration_seconds_count{" + to + ",rcode=\"NOERROR\"}"), 1);
+  EXPECT_EQ(after.at("coredns_forward_request_duration_seconds_count{" + to + ",rcode=\"NOERROR\"}"),
+            after.at(Proxy("coredns_proxy_request_duration_seconds_count", "NOERROR")));
+  EXPECT_EQ(after.at("coredns_forward_request_duration_seconds_bucket{" + to + ",rcode=\"NOERROR\",le=\"+Inf\"}"),
+            after.at(Proxy("coredns_proxy_request_duration_seconds_count", "NOERROR")));
+}
+
+TEST_F(PluginMetrics, QueriesWithTheDoBitAreCounted) {
+  const Samples before = Scrape();
+  ASSERT_TRUE(Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_A, QueryOptions{}.Edns(1232).Do()));
+  ASSERT_TRUE(Query(daemon_->endpoint(), zone::kService, LDNS_RR_TYPE_A));
+  const Samples after = Scrape();
+  EXPECT_EQ(Delta(before, after, "coredns_dns_do_requests_total{" + Server() + ",zone=\"svc.cluster.local.\",view=\"\"}"), 1);
+}
+
+// What Go's process collector exports from every CoreDNS, read from /proc at scrape time.
+TEST_F(PluginMetrics, ProcessFamiliesDescribeTheDaemon) {
+  const Samples samples = Scrape();
+  const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_GE(samples.at("process_cpu_seconds_total"), 0);
+  EXPECT_GT(samples.at("process_resident_memory_bytes"), 1 << 20);
+  EXPECT_GT(samples.at("process_virtual_memory_bytes"), samples.at("process_resident_memory_bytes"));
+  EXPECT_GT(samples.at("process_open_fds"), 3);
+  EXPECT_GE(samples.at("process_max_fds"), samples.at("process_open_fds"));
+  EXPECT_GT(samples.at("process_start_time_seconds"), now - 600);
+  EXPECT_LT(samples.at("process_start_time_seconds"), now + 2);
+  EXPECT_EQ(samples.count("go_goroutines"), 0u);  // no Go runtime: no go_* families
+}
+
 TEST_F(PluginMetrics, PromtoolAcceptsTheScrape) {
   const std::string promtool = FindProgram("promtool");
   if (promtool.empty()) GTEST_SKIP() << "promtool not installed (Debian package prometheus)";
@@ -188,6 +226,25 @@ TEST_F(DeadUpstreamMetrics, FailedHealthChecksAndTheServersServfailsAreCounted) 
   EXPECT_EQ(Delta(before, after, "coredns_proxy_request_duration_seconds_count{to=\"" + dead_ +
                                      "\",rcode=\"SERVFAIL\",proxy_name=\"forward\"}"),
             0);  // no reply, no duration
+}
+
+// The pre-1.11 names are dnsd's addition: one environment variable leaves only CoreDNS 1.11's.
+TEST(LegacyForwardMetrics, AreSwitchedOffByTheEnvironment) {
+  Upstream upstream;
+  const uint16_t metrics_port = FreePort();
+  ::setenv("DNSD_LEGACY_FORWARD_METRICS", "off", 1);  // the daemon inherits this process's environment
+  Daemon daemon(".:@PORT@ {\n    prometheus 127.0.0.1:" + std::to_string(metrics_port) + "\n    forward . " +
+                upstream.endpoint().ToString() + "\n}\n");
+  ::unsetenv("DNSD_LEGACY_FORWARD_METRICS");
+  ASSERT_TRUE(Query(daemon.endpoint(), zone::kService, LDNS_RR_TYPE_A));
+  const std::string text = Body(HttpGet(metrics_port, "/metrics"));
+  EXPECT_NE(text.find("coredns_proxy_request_duration_seconds_count{"), std::string::npos) << text;
+  EXPECT_EQ(text.find("coredns_forward_requests_total"), std::string::npos);
+  EXPECT_EQ(text.find("coredns_forward_responses_total"), std::string::npos);
+  EXPECT_EQ(text.find("coredns_forward_request_duration_seconds"), std::string::npos);
+  EXPECT_EQ(text.find("coredns_forward_healthcheck_failures_total"), std::string::npos);
+  EXPECT_NE(text.find("coredns_forward_healthcheck_broken_total"), std::string::npos);  // a 1.11 name
+  EXPECT_EQ(daemon.Stop().code, 0);
 }
 
 }  // namespace

@@ -124,7 +124,15 @@ CONF
 # start_dnsd BINARY COREFILE_BODY_AFTER_PORT [extra args...] -> sets DNSD_PORT, DNSD_PID, DNSD_STDERR
 # The Corefile is ".:PORT {" + body + "}"; body defaults to forwarding to knot.
 start_dnsd() {
-  local bin=$1 body=${2:-"forward . 127.0.0.1:$KNOT_PORT"} attempt
+  local bin=$1 body=${2:-"forward . 127.0.0.1:$KNOT_PORT"}
+  shift 2 || shift $#
+  start_dnsd_corefile "$bin" "$(printf '.:@PORT@ {\n    %s\n}\n' "$body")" "$@"
+}
+
+# start_dnsd_corefile BINARY COREFILE [extra args...]: as start_dnsd, with a whole Corefile in which
+# every @PORT@ becomes the DNS port (several server blocks on one port).
+start_dnsd_corefile() {
+  local bin=$1 template=$2 attempt
   shift 2 || shift $#
   [ -x "$bin" ] || die "dnsd binary not found at $bin (build the dnsd target first)"
   mkdir -p "$PEERS_DIR/dnsd"
@@ -132,7 +140,7 @@ start_dnsd() {
   for attempt in 1 2 3; do
     DNSD_PORT=$(random_port)
     port_in_use "$DNSD_PORT" && continue
-    printf '.:%s {\n    %s\n}\n' "$DNSD_PORT" "$body" > "$PEERS_DIR/dnsd/Corefile"
+    printf '%s\n' "${template//@PORT@/$DNSD_PORT}" > "$PEERS_DIR/dnsd/Corefile"
     "$bin" -conf "$PEERS_DIR/dnsd/Corefile" "$@" 2>"$DNSD_STDERR" >"$PEERS_DIR/dnsd/stdout" &
     DNSD_PID=$!
     PEER_PIDS+=("$DNSD_PID")

@@ -1,5 +1,6 @@
 #include "dnsd/plugins/errors/handler.hpp"
 
+#include "dnsd/plugins/errors/failure_text.hpp"
 #include "dnsd/plugins/log/text.hpp"
 
 namespace dnsd::plugins::errors {
@@ -26,23 +27,27 @@ ErrorsHandler::~ErrorsHandler() { sink_->Retire(ring_); }
 
 void ErrorsHandler::Serve(pipeline::Transaction& tx) {
   ErrorTransaction* error = pool_.Acquire(*this);
+  tx.Failure().kind = pipeline::FailureKind::kNone;  // the root's note may hold a previous query's
   error->Load(tx);
   Next(*error);
 }
 
 void ErrorsHandler::OnAnswer(ErrorTransaction& error, std::span<const std::uint8_t> response) {
   pipeline::Transaction& client = *error.client_;
-  const bool servfail = response.size() >= wire::kHeaderSize && (response[3] & 0xF) == kServFail;
-  if (servfail) {
-    // dnsd's plugins answer SERVFAIL instead of returning an error: the rcode is the reason.
+  const unsigned rcode = response.size() >= wire::kHeaderSize ? response[3] & 0xF : kServFail;
+  const pipeline::FailureNote& failure = client.Failure();
+  // A plugin that failed left its error (CoreDNS's `err`); a SERVFAIL without one (the end of the
+  // chain, a cached SERVFAIL) is reported with the rcode as the reason.
+  if (failure.kind != pipeline::FailureKind::kNone || rcode == kServFail) {
     log::LineWriter out({line_.data(), line_.size() - 1});
     out.Append(kErrorPrefix);
-    out.Number(kServFail);
+    out.Number(rcode);
     out.Append(' ');
     out.Name(client.View().qname.Wire());
     out.Append(' ');
     log::AppendType(out, client.View().qtype);
-    out.Append(": SERVFAIL");
+    out.Append(": ");
+    AppendFailure(out, failure);
     line_[out.size()] = '\n';
     ring_->TryPush({line_.data(), out.size() + 1});
   }

@@ -1,5 +1,8 @@
 #include "dnsd/plugins/forward/metrics.hpp"
 
+#include <cstdlib>
+#include <string_view>
+
 #include "dnsd/plugins/prometheus/families.hpp"
 #include "dnsd/plugins/prometheus/process_metrics.hpp"
 
@@ -15,6 +18,61 @@ using prometheus::NewFamily;
 
 constexpr const char* kProxyName = "forward";
 constexpr const char* kProtoLabel[kProtoSlots] = {"udp", "tcp", "tcp-tls"};
+
+// CoreDNS before 1.11 named these coredns_forward_* (labels without proxy_name); dashboards and
+// alert rules written then still query them. Exported beside the 1.11 names unless
+// DNSD_LEGACY_FORWARD_METRICS is "off", "false" or "0" (read once, at the first scrape).
+bool LegacyNamesEnabled() {
+  static const bool enabled = [] {
+    const char* value = std::getenv("DNSD_LEGACY_FORWARD_METRICS");
+    if (value == nullptr) return true;
+    const std::string_view v(value);
+    return !(v == "off" || v == "false" || v == "0");
+  }();
+  return enabled;
+}
+
+// The pre-1.11 families, derived at scrape from the 1.11 counts: CoreDNS 1.10 counted requests,
+// responses and their duration together, once per upstream reply, so all three come from the
+// duration histogram; health-check failures and the connection cache are the same counts renamed.
+struct LegacyFamilies {
+  ::prometheus::MetricFamily requests = NewFamily("coredns_forward_requests_total", "Counter of requests made per upstream.",
+                                                  MetricType::Counter);
+  ::prometheus::MetricFamily responses = NewFamily("coredns_forward_responses_total",
+                                                   "Counter of responses received per upstream.", MetricType::Counter);
+  ::prometheus::MetricFamily duration = NewFamily("coredns_forward_request_duration_seconds",
+                                                  "Histogram of the time each request took.", MetricType::Histogram);
+  ::prometheus::MetricFamily failures = NewFamily("coredns_forward_healthcheck_failures_total",
+                                                  "Counter of the number of failed healthchecks.", MetricType::Counter);
+  ::prometheus::MetricFamily hits = NewFamily("coredns_forward_conn_cache_hits_total",
+                                              "Counter of connection cache hits per upstream and protocol.",
+                                              MetricType::Counter);
+  ::prometheus::MetricFamily misses = NewFamily("coredns_forward_conn_cache_misses_total",
+                                                "Counter of connection cache misses per upstream and protocol.",
+                                                MetricType::Counter);
+
+  void AddUpstream(const std::string& to, const std::array<HistogramSum, kRcodeSlots>& by_rcode,
+                   const std::array<std::uint64_t, 2>& hit, const std::array<std::uint64_t, 2>& miss) {
+    std::uint64_t replies = 0;
+    for (std::size_t r = 0; r < kRcodeSlots; ++r) {
+      if (by_rcode[r].count == 0) continue;
+      replies += by_rcode[r].count;
+      const std::string rcode = prometheus::RcodeLabel(r);
+      prometheus::AddCounter(responses, {{"rcode", rcode}, {"to", to}}, static_cast<double>(by_rcode[r].count));
+      prometheus::AddHistogram(duration, {{"to", to}, {"rcode", rcode}}, by_rcode[r], kTimeBuckets);
+    }
+    if (replies != 0) prometheus::AddCounter(requests, {{"to", to}}, static_cast<double>(replies));
+    for (std::size_t p = 0; p < 2; ++p) {
+      const Labels labels = {{"to", to}, {"proto", kProtoLabel[p]}};
+      if (hit[p] != 0) prometheus::AddCounter(hits, labels, static_cast<double>(hit[p]));
+      if (miss[p] != 0) prometheus::AddCounter(misses, labels, static_cast<double>(miss[p]));
+    }
+  }
+
+  void MoveTo(std::vector<::prometheus::MetricFamily>& families) {
+    prometheus::AppendNonEmpty(families, {&requests, &responses, &duration, &failures, &hits, &misses});
+  }
+};
 
 }  // namespace
 
@@ -49,6 +107,8 @@ std::vector<::prometheus::MetricFamily> ForwardMetrics::Collect() const {
                            "Counter of the number of queries rejected because the concurrent queries were at maximum.",
                            MetricType::Counter);
 
+  const bool legacy = LegacyNamesEnabled();
+  LegacyFamilies old;
   upstreams_.ForEach([&](const std::vector<std::string>& key, const prometheus::PerWorker<UpstreamCounters>& workers) {
     std::array<HistogramSum, kRcodeSlots> by_rcode;
     std::array<std::uint64_t, kProtoSlots> hit{}, miss{};
@@ -72,12 +132,14 @@ std::vector<::prometheus::MetricFamily> ForwardMetrics::Collect() const {
       if (miss[p] != 0) prometheus::AddCounter(misses, labels, static_cast<double>(miss[p]));
     }
     prometheus::AddCounter(dropped, {{"to", to}}, static_cast<double>(dropped_replies));
+    if (legacy) old.AddUpstream(to, by_rcode, hit, miss);
   });
   {
     std::lock_guard lock(mutex_);
     for (const auto& [to, count] : healthcheck_failures_) {
-      prometheus::AddCounter(failures, {{"to", to}, {"proxy_name", kProxyName}},
-                             static_cast<double>(count->load(std::memory_order_relaxed)));
+      const double value = static_cast<double>(count->load(std::memory_order_relaxed));
+      prometheus::AddCounter(failures, {{"to", to}, {"proxy_name", kProxyName}}, value);
+      if (legacy) prometheus::AddCounter(old.failures, {{"to", to}}, value);
     }
   }
   std::uint64_t broken_total = 0, rejects_total = 0, evictions_total = 0;
@@ -92,6 +154,7 @@ std::vector<::prometheus::MetricFamily> ForwardMetrics::Collect() const {
   prometheus::AddCounter(evictions, {}, static_cast<double>(evictions_total));
   std::vector<::prometheus::MetricFamily> families;
   prometheus::AppendNonEmpty(families, {&duration, &hits, &misses, &failures, &broken, &rejects, &dropped, &evictions});
+  if (legacy) old.MoveTo(families);
   return families;
 }
 

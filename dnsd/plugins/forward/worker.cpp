@@ -2,6 +2,7 @@
 #include "dnsd/plugins/forward/worker.hpp"
 
 #include <algorithm>
+#include <cerrno>
 
 #include "dnsd/plugins/prometheus/responder.hpp"
 #include "dnsd/wire/message.hpp"
@@ -39,11 +40,15 @@ Worker::Worker(asio::io_context& io, std::shared_ptr<SharedState> shared, unsign
 }
 
 void Worker::Forward(pipeline::Transaction& tx) {
-  if (shut_down_) return tx.RespondError(wire::Rcode::kServFail);
+  if (shut_down_) {
+    tx.Failure().kind = pipeline::FailureKind::kNoHealthy;
+    return tx.RespondError(wire::Rcode::kServFail);
+  }
   // At the cap the query that has waited longest gives way (SERVFAIL now rather than at its
   // deadline), as Unbound's jostling does: new queries still go upstream, memory stays bounded.
   if (options_.max_concurrent == 0 && in_use_ >= options_.max_in_flight_per_worker) {
     counters_->in_flight_evictions.Add();
+    oldest_->failure.kind = pipeline::FailureKind::kInFlightCap;
     Fail(oldest_);
   }
   bool counted = false;
@@ -52,6 +57,8 @@ void Worker::Forward(pipeline::Transaction& tx) {
       shared_->in_flight.fetch_sub(1, std::memory_order_relaxed);
       ++stats.refused;
       counters_->max_concurrent_rejects.Add();
+      tx.Failure().kind = pipeline::FailureKind::kLimitExceeded;
+      tx.Failure().code = static_cast<int>(options_.max_concurrent);
       return tx.RespondError(wire::Rcode::kRefused);  // CoreDNS: ErrLimitExceeded -> REFUSED
     }
     counted = true;
@@ -70,6 +77,7 @@ void Worker::Forward(pipeline::Transaction& tx) {
   ex->down_skips = 0;
   ex->attempts = 0;
   ex->failovers = 0;
+  ex->failure.kind = pipeline::FailureKind::kNone;
   ex->deadline = Clock::now() + options_.overall_timeout;
   ++stats.forwarded;
   NextAttempt(ex);
@@ -103,16 +111,43 @@ void Worker::StartAttempt(Exchange* ex, std::size_t upstream, bool tcp) {
   ex->upstream = upstream;
   ex->tcp = tcp;
   ex->fresh_tcp_retry = false;
+  ex->tcp_connected = false;
   ex->upstream_id = NewId();
   ex->attempt_start = Clock::now();
   auto remaining = ex->deadline - ex->attempt_start;
   ex->timer.expires_after(std::min<Clock::duration>(options_.attempt_timeout, remaining));
   ex->timer.async_wait([self = shared_from_this(), ex, generation = ex->generation](error_code ec) {
     if (ec || self->shut_down_ || ex->generation != generation) return;
+    self->NoteFailure(ex, ex->tcp && !ex->tcp_connected ? pipeline::NetOp::kDial : pipeline::NetOp::kRead,
+                      pipeline::kFailureTimeout);
     self->AttemptFailed(ex);
   });
   if (tcp) return SendTcp(ex);
   if (!SendUdp(ex)) AttemptFailed(ex);
+}
+
+// Go's net.OpError of the attempt, as values: CoreDNS's forward returns the last attempt's error.
+void Worker::NoteFailure(Exchange* ex, pipeline::NetOp op, int code) {
+  pipeline::FailureNote& note = ex->failure;
+  const auto& upstream = (*shared_->pool)[ex->upstream].endpoint;
+  note.kind = pipeline::FailureKind::kNetwork;
+  note.op = op;
+  note.tcp = ex->tcp;
+  note.code = code;
+  note.remote = upstream.address();
+  note.remote_port = upstream.port();
+  note.local = boost::asio::ip::address();
+  note.local_port = 0;
+  if (op == pipeline::NetOp::kDial) return;  // Go's dial errors name no local address
+  if (ex->udp) {
+    note.local = ex->udp->local.address();
+    note.local_port = ex->udp->local.port();
+  } else if (ex->conn) {
+    error_code ignored;
+    const auto local = ex->conn->socket.local_endpoint(ignored);
+    note.local = local.address();
+    note.local_port = local.port();
+  }
 }
 
 void Worker::AttemptFailed(Exchange* ex) {
@@ -165,6 +200,9 @@ void Worker::Answer(Exchange* ex, std::span<std::uint8_t> reply) {
 
 void Worker::Fail(Exchange* ex) {
   pipeline::Transaction* tx = ex->tx;
+  // No attempt made (every upstream skipped, or the deadline already passed): CoreDNS's ErrNoHealthy.
+  if (ex->failure.kind == pipeline::FailureKind::kNone) ex->failure.kind = pipeline::FailureKind::kNoHealthy;
+  tx->Failure() = ex->failure;
   EndAttempt(ex);
   Release(ex);
   ++stats.servfail;
@@ -275,7 +313,11 @@ std::shared_ptr<Worker::UdpSocket> Worker::OpenUdpSocket(std::size_t upstream) {
   s->socket.open(endpoint.protocol(), ec);
   if (!ec) s->socket.connect(endpoint, ec);  // the kernel picks a random ephemeral port
   if (!ec) s->socket.non_blocking(true, ec);
-  if (ec) return nullptr;
+  if (!ec) s->local = s->socket.local_endpoint(ec);
+  if (ec) {
+    open_error_ = ec.value();
+    return nullptr;
+  }
   s->born = Clock::now();
   ++stats.udp_sockets_opened;
   WaitReadable(s);
@@ -284,13 +326,19 @@ std::shared_ptr<Worker::UdpSocket> Worker::OpenUdpSocket(std::size_t upstream) {
 
 bool Worker::SendUdp(Exchange* ex) {
   std::shared_ptr<UdpSocket> s = PickUdpSocket(ex->upstream);
-  if (!s) return false;
+  if (!s) {
+    NoteFailure(ex, pipeline::NetOp::kDial, open_error_);
+    return false;
+  }
   auto in_flight = [&s](std::uint16_t id) {
     return std::any_of(s->pending.begin(), s->pending.end(),
                        [id](auto& p) { return p.first == id; });
   };
   for (int tries = 0; tries < 16 && in_flight(ex->upstream_id); ++tries) ex->upstream_id = NewId();
-  if (in_flight(ex->upstream_id)) return false;
+  if (in_flight(ex->upstream_id)) {
+    NoteFailure(ex, pipeline::NetOp::kWrite, EAGAIN);  // every ID tried is in flight on the socket
+    return false;
+  }
   wire::WriteId(ex->query, ex->upstream_id);
   error_code ec;
   s->socket.send(asio::buffer(ex->query), 0, ec);
@@ -298,7 +346,12 @@ bool Worker::SendUdp(Exchange* ex) {
     // An ICMP error left by an earlier datagram; this send is a new question.
     s->socket.send(asio::buffer(ex->query), 0, ec);
   }
-  if (ec) return false;
+  if (ec) {
+    ex->udp = s;  // names the local address in the note
+    NoteFailure(ex, pipeline::NetOp::kWrite, ec.value());
+    ex->udp.reset();
+    return false;
+  }
   s->pending.emplace_back(ex->upstream_id, ex);
   ex->udp = std::move(s);
   return true;
@@ -318,7 +371,7 @@ void Worker::OnReadable(const std::shared_ptr<UdpSocket>& s) {
     if (ec == asio::error::would_block || ec == asio::error::try_again) break;
     if (ec) {
       // Connected UDP: ICMP port/host unreachable from the upstream. Every query on it failed.
-      FailSocket(*s);
+      FailSocket(*s, ec.value());
       continue;
     }
     OnDatagram(*s, {datagram_.data(), n});
@@ -349,12 +402,14 @@ void Worker::DropReply(std::size_t upstream) {
   upstream_counters_[upstream]->replies_dropped.Add();
 }
 
-void Worker::FailSocket(UdpSocket& s) {
+void Worker::FailSocket(UdpSocket& s, int code) {
   std::vector<std::pair<Exchange*, std::uint64_t>> failed;
   failed.reserve(s.pending.size());
   for (auto& [id, ex] : s.pending) failed.emplace_back(ex, ex->generation);
   for (auto& [ex, generation] : failed) {
-    if (ex->generation == generation && ex->udp.get() == &s) AttemptFailed(ex);
+    if (ex->generation != generation || ex->udp.get() != &s) continue;
+    NoteFailure(ex, pipeline::NetOp::kRead, code);
+    AttemptFailed(ex);
   }
 }
 

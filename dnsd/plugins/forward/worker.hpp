@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "dnsd/pipeline/failure.hpp"
 #include "dnsd/pipeline/transaction.hpp"
 #include "dnsd/plugins/forward/forwarder.hpp"
 #include "dnsd/plugins/forward/metrics.hpp"
@@ -50,6 +51,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
     explicit UdpSocket(boost::asio::io_context& io) : socket(io) {}
     boost::asio::ip::udp::socket socket;
     std::size_t upstream = 0;  // index in the pool: the socket is connected to it
+    boost::asio::ip::udp::endpoint local;  // for the errors plugin's "read udp LOCAL->UPSTREAM"
     Clock::time_point born;
     std::vector<std::pair<std::uint16_t, Exchange*>> pending;
     bool retired = false;
@@ -90,6 +92,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
     std::size_t upstream = 0;  // the one being tried
     bool tcp = false;
     bool fresh_tcp_retry = false;
+    bool tcp_connected = false;  // a timeout before it is a dial timeout
     bool counted = false;  // holds a max_concurrent slot
     Clock::time_point attempt_start;  // coredns_proxy_request_duration_seconds
     Clock::time_point deadline;
@@ -97,6 +100,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
     boost::asio::steady_timer timer;
     std::shared_ptr<UdpSocket> udp;
     std::shared_ptr<TcpConnection> conn;
+    pipeline::FailureNote failure;  // why the last attempt failed: the query's error if none answers
     Exchange* older = nullptr;  // in flight: the list from oldest_ to newest_
     Exchange* newer = nullptr;
   };
@@ -105,7 +109,9 @@ class Worker : public std::enable_shared_from_this<Worker> {
   void Release(Exchange* ex);
   void NextAttempt(Exchange* ex);
   void StartAttempt(Exchange* ex, std::size_t upstream, bool tcp);
-  void AttemptFailed(Exchange* ex);
+  // Records why the attempt in flight failed (`code`: errno, kFailureTimeout or kFailureEof).
+  void NoteFailure(Exchange* ex, pipeline::NetOp op, int code);
+  void AttemptFailed(Exchange* ex);  // after NoteFailure
   void EndAttempt(Exchange* ex);  // detaches the exchange from sockets and its timer
   void Answer(Exchange* ex, std::span<std::uint8_t> reply);
   // The full rcode (with the EDNS extended bits when a configured rcode needs them).
@@ -122,7 +128,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
   void WaitReadable(const std::shared_ptr<UdpSocket>& s);
   void OnReadable(const std::shared_ptr<UdpSocket>& s);
   void OnDatagram(UdpSocket& s, std::span<std::uint8_t> datagram);
-  void FailSocket(UdpSocket& s);
+  void FailSocket(UdpSocket& s, int code);
   void Unregister(Exchange* ex);
   void CloseIfIdle(std::size_t upstream, const std::shared_ptr<UdpSocket>& s);
 
@@ -131,7 +137,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
   void OnTcpConnected(Exchange* ex, std::uint64_t generation);
   void StartTls(Exchange* ex, std::uint64_t generation);
   void ReadTcpLength(Exchange* ex, std::uint64_t generation);
-  void OnTcpError(Exchange* ex, std::uint64_t generation);
+  void OnTcpError(Exchange* ex, std::uint64_t generation, pipeline::NetOp op, boost::system::error_code ec);
   void KeepIdle(std::size_t upstream, std::shared_ptr<TcpConnection> conn);
 
   boost::asio::io_context& io_;
@@ -145,6 +151,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
   Exchange* oldest_ = nullptr;  // in flight, in the order they were forwarded
   Exchange* newest_ = nullptr;
   std::vector<std::uint8_t> datagram_;  // receive buffer, reused for every read
+  int open_error_ = 0;                  // errno of the last UDP socket that could not be opened
   bool shut_down_ = false;
   ForwardCounters* counters_;
   std::vector<UpstreamCounters*> upstream_counters_;  // by upstream index

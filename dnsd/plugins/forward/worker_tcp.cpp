@@ -87,20 +87,21 @@ void Worker::StartTls(Exchange* ex, std::uint64_t generation) {
   conn->tls->async_handshake(asio::ssl::stream_base::client,
                              [self = shared_from_this(), ex, generation, conn](error_code ec) {
                                if (self->shut_down_ || ex->generation != generation) return;
-                               if (ec) return self->OnTcpError(ex, generation);
+                               if (ec) return self->OnTcpError(ex, generation, pipeline::NetOp::kDial, ec);
                                self->OnTcpConnected(ex, generation);
                              });
 }
 
 void Worker::OnTcpConnected(Exchange* ex, std::uint64_t generation) {
   std::shared_ptr<TcpConnection> conn = ex->conn;
+  ex->tcp_connected = true;
   conn->length = {static_cast<std::uint8_t>(ex->query.size() >> 8),
                   static_cast<std::uint8_t>(ex->query.size())};
   std::array<asio::const_buffer, 2> out = {asio::buffer(conn->length), asio::buffer(ex->query)};
   Write(*conn, out,
                     [self = shared_from_this(), ex, generation, conn](error_code ec, std::size_t) {
                       if (self->shut_down_ || ex->generation != generation) return;
-                      if (ec) return self->OnTcpError(ex, generation);
+                      if (ec) return self->OnTcpError(ex, generation, pipeline::NetOp::kWrite, ec);
                       self->ReadTcpLength(ex, generation);
                     });
 }
@@ -110,14 +111,14 @@ void Worker::ReadTcpLength(Exchange* ex, std::uint64_t generation) {
   Read(*conn, asio::buffer(conn->length),
                    [self = shared_from_this(), ex, generation, conn](error_code ec, std::size_t) {
                      if (self->shut_down_ || ex->generation != generation) return;
-                     if (ec) return self->OnTcpError(ex, generation);
+                     if (ec) return self->OnTcpError(ex, generation, pipeline::NetOp::kRead, ec);
                      conn->buffer.resize(std::size_t{conn->length[0]} << 8 | conn->length[1]);
                      // A connection closed before the announced length is an upstream error (eof).
                      Read(
                          *conn, asio::buffer(conn->buffer),
                          [self, ex, generation, conn](error_code ec2, std::size_t) {
                            if (self->shut_down_ || ex->generation != generation) return;
-                           if (ec2) return self->OnTcpError(ex, generation);
+                           if (ec2) return self->OnTcpError(ex, generation, pipeline::NetOp::kRead, ec2);
                            if (!self->Matches(ex, conn->buffer)) {
                              self->DropReply(ex->upstream);
                              return self->ReadTcpLength(ex, generation);
@@ -130,7 +131,7 @@ void Worker::ReadTcpLength(Exchange* ex, std::uint64_t generation) {
                    });
 }
 
-void Worker::OnTcpError(Exchange* ex, std::uint64_t generation) {
+void Worker::OnTcpError(Exchange* ex, std::uint64_t generation, pipeline::NetOp op, error_code ec) {
   if (ex->conn && ex->conn->reused && !ex->fresh_tcp_retry) {
     // The upstream closed the idle connection meanwhile: not its fault, try a new connection.
     error_code ignored;
@@ -140,6 +141,7 @@ void Worker::OnTcpError(Exchange* ex, std::uint64_t generation) {
     return SendTcp(ex);
   }
   (void)generation;
+  NoteFailure(ex, op, ec == asio::error::eof ? pipeline::kFailureEof : ec.value());
   AttemptFailed(ex);
 }
 

@@ -29,8 +29,10 @@ struct SeriesSum {
   std::array<std::array<std::uint64_t, kResponderSlots>, kRcodeSlots> responses{};
   std::array<HistogramSum, kTypeSlots> duration;
   std::array<HistogramSum, 2> request_size, response_size;
+  std::uint64_t do_requests = 0;
 
   void Add(const SeriesBlock& b) {
+    do_requests += b.do_requests.Read();
     for (std::size_t p = 0; p < 2; ++p) {
       for (std::size_t f = 0; f < 2; ++f) {
         for (std::size_t t = 0; t < kTypeSlots; ++t) requests[p][f][t] += b.requests[p][f][t].Read();
@@ -110,6 +112,8 @@ std::vector<MetricFamily> DnsCollector::Collect() const {
                          "Counter of DNS requests made per zone, protocol and family.", MetricType::Counter);
   auto responses = NewFamily("coredns_dns_responses_total",
                           "Counter of response status codes.", MetricType::Counter);
+  auto do_requests = NewFamily("coredns_dns_do_requests_total", "Counter of DNS requests with DO bit set per zone.",
+                               MetricType::Counter);
   auto duration = NewFamily("coredns_dns_request_duration_seconds",
                          "Histogram of the time (in seconds) each request took per zone.",
                          MetricType::Histogram);
@@ -135,6 +139,7 @@ std::vector<MetricFamily> DnsCollector::Collect() const {
       AddHistogram(request_size, With(base, "proto", kProtoLabel[p]), sum.request_size[p], kSizeBuckets);
       AddHistogram(response_size, With(base, "proto", kProtoLabel[p]), sum.response_size[p], kSizeBuckets);
     }
+    if (sum.do_requests != 0) AddCounter(do_requests, base, static_cast<double>(sum.do_requests));
     for (std::size_t r = 0; r < kRcodeSlots; ++r) {
       for (std::size_t w = 0; w < kResponderSlots; ++w) {
         if (sum.responses[r][w] == 0) continue;
@@ -148,7 +153,7 @@ std::vector<MetricFamily> DnsCollector::Collect() const {
   }
 
   std::vector<MetricFamily> families;
-  AppendNonEmpty(families, {&build, &panics, &plugins, &requests, &responses, &duration, &request_size,
+  AppendNonEmpty(families, {&build, &panics, &plugins, &requests, &do_requests, &responses, &duration, &request_size,
                             &response_size});
   return families;
 }

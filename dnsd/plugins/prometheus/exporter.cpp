@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "dnsd/plugins/prometheus/process_metrics.hpp"
+#include "dnsd/plugins/prometheus/process_stats.hpp"
 #include "dnsd/plugins/prometheus/reload_metrics.hpp"
 
 namespace dnsd::plugins::prometheus {
@@ -26,6 +27,7 @@ Exporter::Exporter(const std::string& address, const std::string& bind)
     : address_(address), dns_(std::make_shared<DnsCollector>()), exposer_(bind, 1) {
   exposer_.RegisterCollectable(dns_);
   RegisterReloadMetrics();
+  RegisterProcessStats();
   exposer_.RegisterCollectable(ProcessMetrics::Shared());
 }
 

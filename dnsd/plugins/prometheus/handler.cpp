@@ -62,6 +62,7 @@ void MetricsHandler::OnAnswer(ObservedTransaction& observed, std::span<const std
   const auto& address = observed.ClientAddress();
   o.family = address.is_v6() && !address.to_v6().is_v4_mapped() ? kIpv6 : kIpv4;
   o.type_slot = TypeSlot(observed.View().qtype);
+  o.dnssec_ok = observed.View().edns && observed.View().edns->dnssec_ok;
   o.rcode = response.size() > 3 ? (response[3] & 0x0F) : 2;
   o.responder = static_cast<std::size_t>(TakeResponder());
   o.request_size = observed.Query().size();

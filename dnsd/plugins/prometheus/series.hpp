@@ -48,6 +48,7 @@ struct Observation {
   Proto proto = kUdp;
   Family family = kIpv4;
   std::size_t type_slot = 0;
+  bool dnssec_ok = false;  // the query's EDNS DO bit: coredns_dns_do_requests_total
   std::size_t rcode = 0;
   std::size_t responder = 0;  // Responder slot: the plugin that wrote the response
   std::size_t request_size = 0;
@@ -62,6 +63,7 @@ struct alignas(64) SeriesBlock {  // own cache lines: no false sharing between w
 
   void Observe(const Observation& o) {
     requests[o.proto][o.family][o.type_slot].Add();
+    if (o.dnssec_ok) do_requests.Add();
     responses[o.rcode & 0xF][o.responder < kResponderSlots ? o.responder : 0].Add();
     duration[o.type_slot].Observe(kTimeBuckets, o.seconds);
     request_size[o.proto].Observe(kSizeBuckets, static_cast<double>(o.request_size));
@@ -72,6 +74,7 @@ struct alignas(64) SeriesBlock {  // own cache lines: no false sharing between w
   std::array<std::array<LocalCounter, kResponderSlots>, kRcodeSlots> responses{};  // [rcode][plugin]
   std::array<TimeHistogram, kTypeSlots> duration{};
   std::array<SizeHistogram, 2> request_size{}, response_size{};  // [proto]
+  LocalCounter do_requests;
 };
 
 // Every SeriesBlock of one worker index, keyed by (server, zone). Blocks are added by the worker

@@ -67,6 +67,7 @@ bool RewrittenTransaction::Load(pipeline::Transaction& client, Snapshot* snapsho
   client_port_ = client.ClientPort();
   server_address_ = client.ServerAddress();
   server_port_ = client.ServerPort();
+  ShareFailureOf(client);
   reverter_.emplace(rules, outcome, query);
   return true;
 }

@@ -98,12 +98,21 @@ TEST_F(LogChain, SuccessClassLogsAnswersAndReferrals) {
   EXPECT_EQ(Logged(), "[INFO] answer.org.\n[INFO] referral.org.\n");
 }
 
-TEST(ErrorsChain, ServfailFromDownstreamIsLoggedAsAnError) {
+// An errors handler of one worker, printing to a captured sink.
+struct ErrorsUnderTest {
+  explicit ErrorsUnderTest(std::vector<errors::PatternSpec> patterns = {})
+      : factory(std::move(patterns), captured.sink), handler(factory.CreateHandler(worker)) {}
   CapturedSink captured;
-  errors::ErrorsFactory factory({}, captured.sink);
+  errors::ErrorsFactory factory;
   boost::asio::io_context io;
   pipeline::WorkerContext worker{io, 0};
-  auto handler = factory.CreateHandler(worker);
+  std::unique_ptr<pipeline::Handler> handler;
+};
+
+TEST(ErrorsChain, ServfailFromDownstreamIsLoggedAsAnError) {
+  ErrorsUnderTest errors_plugin;
+  auto& captured = errors_plugin.captured;
+  auto& handler = errors_plugin.handler;
   ChainEnd end;
   handler->SetNext(&end);
   for (auto [name, rcode] : {std::pair{"ok.example.", 0}, {"Bad.Example.", 2}, {"nx.example.", 3}}) {
@@ -115,13 +124,71 @@ TEST(ErrorsChain, ServfailFromDownstreamIsLoggedAsAnError) {
   EXPECT_EQ(captured.Text(), "[ERROR] plugin/errors: 2 bad.example. AAAA: SERVFAIL\n");
 }
 
+// The rest of the chain as forward when its last attempt timed out: notes the failure, SERVFAIL.
+class TimedOutUpstream final : public pipeline::Handler {
+ public:
+  void Serve(pipeline::Transaction& tx) override {
+    pipeline::FailureNote& note = tx.Failure();
+    note.kind = pipeline::FailureKind::kNetwork;
+    note.op = pipeline::NetOp::kRead;
+    note.code = pipeline::kFailureTimeout;
+    note.local = boost::asio::ip::make_address("127.0.0.1");
+    note.local_port = 41234;
+    note.remote = boost::asio::ip::make_address("127.0.0.1");
+    note.remote_port = 53;
+    tx.RespondError(wire::Rcode::kServFail);
+  }
+};
+
+TEST(ErrorsChain, TheFailingPluginsCauseIsTheReason) {
+  ErrorsUnderTest errors_plugin;
+  auto& captured = errors_plugin.captured;
+  auto& handler = errors_plugin.handler;
+  TimedOutUpstream end;
+  handler->SetNext(&end);
+  ClientTransaction client(Query("example.org.", 1));
+  handler->Serve(client);
+  EXPECT_EQ(client.responses, 1);
+  EXPECT_EQ(captured.Text(),
+            "[ERROR] plugin/errors: 2 example.org. A: read udp 127.0.0.1:41234->127.0.0.1:53: i/o timeout\n");
+}
+
+TEST(ErrorsChain, AQueryAfterAFailureStartsWithoutItsNote) {
+  ErrorsUnderTest errors_plugin;
+  auto& captured = errors_plugin.captured;
+  auto& handler = errors_plugin.handler;
+  TimedOutUpstream failing;
+  ChainEnd servfail;
+  servfail.reply = Reply{.rcode = 2};
+  ClientTransaction client(Query("example.org.", 1));  // one root reused, as the server's pools do
+  handler->SetNext(&failing);
+  handler->Serve(client);
+  handler->SetNext(&servfail);
+  handler->Serve(client);
+  EXPECT_EQ(captured.Text(),
+            "[ERROR] plugin/errors: 2 example.org. A: read udp 127.0.0.1:41234->127.0.0.1:53: i/o timeout\n"
+            "[ERROR] plugin/errors: 2 example.org. A: SERVFAIL\n");
+}
+
+TEST(ErrorsChain, ConsolidatePatternsOfRealConfigsMatchTheCause) {
+  ErrorsUnderTest errors_plugin({{std::chrono::milliseconds(200), ".* i/o timeout$", errors::Level::kError}});
+  auto& captured = errors_plugin.captured;
+  auto& handler = errors_plugin.handler;
+  TimedOutUpstream end;
+  handler->SetNext(&end);
+  for (int i = 0; i < 3; ++i) {
+    ClientTransaction client(Query("example.org.", 1));
+    handler->Serve(client);
+  }
+  EXPECT_EQ(captured.Text(), "");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(captured.Text(), "[ERROR] plugin/errors: 3 errors like '.* i/o timeout$' occurred in last 200ms\n");
+}
+
 TEST(ErrorsChain, ConsolidatedErrorsArePrintedOnceWithTheirCount) {
-  CapturedSink captured;
-  errors::ErrorsFactory factory({{std::chrono::milliseconds(200), "^SERVFAIL$", errors::Level::kWarning}},
-                                captured.sink);
-  boost::asio::io_context io;
-  pipeline::WorkerContext worker{io, 0};
-  auto handler = factory.CreateHandler(worker);
+  ErrorsUnderTest errors_plugin({{std::chrono::milliseconds(200), "^SERVFAIL$", errors::Level::kWarning}});
+  auto& captured = errors_plugin.captured;
+  auto& handler = errors_plugin.handler;
   ChainEnd end;
   end.reply = Reply{.rcode = 2};
   handler->SetNext(&end);
