@@ -52,7 +52,8 @@ struct LegacyFamilies {
                                                 MetricType::Counter);
 
   void AddUpstream(const std::string& to, const std::array<HistogramSum, kRcodeSlots>& by_rcode,
-                   const std::array<std::uint64_t, 2>& hit, const std::array<std::uint64_t, 2>& miss) {
+                   const std::array<std::uint64_t, kProtoSlots>& hit,
+                   const std::array<std::uint64_t, kProtoSlots>& miss) {
     std::uint64_t replies = 0;
     for (std::size_t r = 0; r < kRcodeSlots; ++r) {
       if (by_rcode[r].count == 0) continue;
@@ -62,7 +63,7 @@ struct LegacyFamilies {
       prometheus::AddHistogram(duration, {{"to", to}, {"rcode", rcode}}, by_rcode[r], kTimeBuckets);
     }
     if (replies != 0) prometheus::AddCounter(requests, {{"to", to}}, static_cast<double>(replies));
-    for (std::size_t p = 0; p < 2; ++p) {
+    for (std::size_t p = 0; p < kProtoSlots; ++p) {
       const Labels labels = {{"to", to}, {"proto", kProtoLabel[p]}};
       if (hit[p] != 0) prometheus::AddCounter(hits, labels, static_cast<double>(hit[p]));
       if (miss[p] != 0) prometheus::AddCounter(misses, labels, static_cast<double>(miss[p]));

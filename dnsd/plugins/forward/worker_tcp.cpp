@@ -63,18 +63,20 @@ void Worker::SendTcp(Exchange* ex) {
   ++stats.tcp_connections_opened;
   const auto& upstream = (*shared_->pool)[ex->upstream].endpoint;
   if (tls) {
-    if (!options_.tls.context) return OnTcpError(ex, generation);  // setup always makes one
+    // Setup always makes a context; preparing a connection fails only when OpenSSL is out of memory.
+    const error_code unusable = asio::error::make_error_code(asio::error::no_memory);
+    if (!options_.tls.context) return OnTcpError(ex, generation, pipeline::NetOp::kDial, unusable);
     conn->tls = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(conn->socket,
                                                                             *options_.tls.context);
     if (!PrepareTlsConnection(conn->tls->native_handle(), options_.tls.server_name,
                               upstream.address())) {
-      return OnTcpError(ex, generation);
+      return OnTcpError(ex, generation, pipeline::NetOp::kDial, unusable);
     }
   }
   conn->socket.async_connect(asio::ip::tcp::endpoint(upstream.address(), upstream.port()),
                              [self = shared_from_this(), ex, generation, conn, tls](error_code ec) {
                                if (self->shut_down_ || ex->generation != generation) return;
-                               if (ec) return self->OnTcpError(ex, generation);
+                               if (ec) return self->OnTcpError(ex, generation, pipeline::NetOp::kDial, ec);
                                if (tls) return self->StartTls(ex, generation);
                                self->OnTcpConnected(ex, generation);
                              });
