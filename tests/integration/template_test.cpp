@@ -6,6 +6,7 @@
 #include "fixture/daemon.hpp"
 #include "fixture/dns_client.hpp"
 #include "fixture/upstream.hpp"
+#include "metrics_util.hpp"
 
 namespace dnsd::it {
 namespace {
@@ -86,6 +87,55 @@ TEST_P(TemplateThroughDaemon, AnswersServfailForAMissWithoutFallthrough) {
   auto miss = Ask("b.strict.svc.cluster.local.", LDNS_RR_TYPE_TXT);
   ASSERT_TRUE(miss.has_value());
   EXPECT_EQ(miss->rcode(), LDNS_RCODE_SERVFAIL);
+}
+
+// The value of the one series of `family` whose labels include every one of `labels`.
+double SeriesWith(const Samples& samples, const std::string& family, const std::vector<std::string>& labels) {
+  for (const auto& [series, value] : samples) {
+    if (!series.starts_with(family + "{")) continue;
+    bool all = true;
+    for (const std::string& label : labels) all = all && series.find(label) != std::string::npos;
+    if (all) return value;
+  }
+  return -1;
+}
+
+TEST(TemplateMetrics, CountsMatchesAndBothKindsOfFailureWithCoreDnsLabels) {
+  const uint16_t metrics_port = FreePort();
+  Daemon daemon(".:@PORT@ {\n"
+                "    prometheus 127.0.0.1:" + std::to_string(metrics_port) + "\n"
+                "    template IN A my.zone {\n"
+                "        match ^ok[.]\n"
+                "        answer \"{{ .Name }} 60 IN A 10.0.0.1\"\n"
+                "        fallthrough\n"
+                "    }\n"
+                "    template IN A my.zone {\n"
+                "        match ^bad[.]\n"
+                "        answer \"{{ .Name }} 60 IN A 10.0.0.{{ .Group.x }}\"\n"
+                "    }\n"
+                "    template IN TXT my.zone {\n"
+                "        answer \"{{ index .Match 2 }} 60 IN TXT x\"\n"
+                "    }\n"
+                "    whoami\n"
+                "}\n");
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(Query(daemon.endpoint(), "ok.my.zone.", LDNS_RR_TYPE_A));
+  auto rr_failure = Query(daemon.endpoint(), "bad.my.zone.", LDNS_RR_TYPE_A);
+  auto template_failure = Query(daemon.endpoint(), "t.my.zone.", LDNS_RR_TYPE_TXT);
+  ASSERT_TRUE(rr_failure && template_failure);
+  EXPECT_EQ(rr_failure->rcode(), LDNS_RCODE_SERVFAIL);
+  EXPECT_EQ(template_failure->rcode(), LDNS_RCODE_SERVFAIL);
+  const Samples samples = Parse(Body(HttpGet(metrics_port, "/metrics")));
+  const std::string server = "server=\"dns://:" + std::to_string(daemon.endpoint().port) + "\"";
+  EXPECT_EQ(SeriesWith(samples, "coredns_template_matches_total",
+                       {server, "zone=\"my.zone.\"", "view=\"\"", "class=\"IN\"", "type=\"A\""}), 3);
+  EXPECT_EQ(SeriesWith(samples, "coredns_template_matches_total", {"type=\"TXT\""}), 1);
+  EXPECT_EQ(SeriesWith(samples, "coredns_template_rr_failures_total",
+                       {server, "type=\"A\"", "section=\"answer\"",
+                        "template=\"{{ .Name }} 60 IN A 10.0.0.{{ .Group.x }}\""}), 1);
+  EXPECT_EQ(SeriesWith(samples, "coredns_template_template_failures_total",
+                       {"type=\"TXT\"", "section=\"answer\""}), 1);
+  ExitStatus st = daemon.Stop();
+  EXPECT_TRUE(st.exited && st.code == 0) << st.Describe();
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, TemplateThroughDaemon, ::testing::Values(Transport::kUdp, Transport::kTcp),
