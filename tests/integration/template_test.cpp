@@ -134,6 +134,9 @@ TEST(TemplateMetrics, CountsMatchesAndBothKindsOfFailureWithCoreDnsLabels) {
                         "template=\"{{ .Name }} 60 IN A 10.0.0.{{ .Group.x }}\""}), 1);
   EXPECT_EQ(SeriesWith(samples, "coredns_template_template_failures_total",
                        {"type=\"TXT\"", "section=\"answer\""}), 1);
+  // The plugin that wrote the answer, as CoreDNS labels it; errors the server writes have none.
+  EXPECT_EQ(SeriesWith(samples, "coredns_dns_responses_total", {"rcode=\"NOERROR\"", "plugin=\"template\""}), 2);
+  EXPECT_EQ(SeriesWith(samples, "coredns_dns_responses_total", {"rcode=\"SERVFAIL\"", "plugin=\"\""}), 2);
   ExitStatus st = daemon.Stop();
   EXPECT_TRUE(st.exited && st.code == 0) << st.Describe();
 }
