@@ -51,6 +51,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"AGroupNoRegexHas", "{{ .Group.zz }}", "<no value>"},
         Case{"IndexGroupByNameAndNumber", "{{ index .Group \"a\" }} {{ index .Group \"2\" }} {{ index .Group `b` }}",
              "10 1 1"},
+        Case{"ParseIntOfAHexGroup", "{{ parseInt .Group.a 16 8 }}.{{ parseInt (index .Match 2) 10 8 }}", "16.1"},
+        Case{"ParseIntPrintsDecimal", "{{ parseInt .Group.a 16 8 }} {{ parseInt index .Match 2 0 0 }}", "16 1"},
+        Case{"ParseIntBeyondItsBitsFails", "{{ parseInt .Group.a 10 2 }}", nullptr},
+        Case{"ParseIntOfAnEmptyGroupFails", "{{ parseInt .Group.c 10 8 }}", nullptr},
         Case{"TrimMarkers", "a  {{- .Type -}}  b", "aAb"},
         Case{"AComment", "a{{/* why */}}b", "ab"}),
     [](const auto& info) { return std::string(info.param.name); });

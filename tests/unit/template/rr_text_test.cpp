@@ -53,6 +53,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"Srv", "_x._tcp.example. 60 IN SRV 0 100 80 svc.example.", "_x._tcp.example.\t60\tIN\tSRV\t0 100 80 svc.example."},
         Case{"Soa", "example. 60 IN SOA ns.example. host.example. 1 7200 1800 86400 30",
              "example.\t60\tIN\tSOA\tns.example. host.example. 1 7200 1800 86400 30"},
+        Case{"SoaWithParentheses", "example.com 60 IN SOA ns.example.com hostmaster.example.com (1 60 60 60 60)",
+             "example.com.\t60\tIN\tSOA\tns.example.com. hostmaster.example.com. 1 60 60 60 60"},
         Case{"TxtStrings", "t. 60 IN TXT \"hello world\" bare \"q\\\"uote\" \"\\065\"",
              "t.\t60\tIN\tTXT\t\"hello world\" \"bare\" \"q\\\"uote\" \"A\""},
         Case{"ADname", "d. 60 IN DNAME e.", "d.\t60\tIN\tDNAME\te."},

@@ -58,6 +58,20 @@ TEST(TemplateSetup, ReadsEveryProperty) {
   EXPECT_EQ(t.fallthrough[0].ToString(), "a.example.com.");
 }
 
+TEST(TemplateSetup, AcceptsTheCoreDnsReadmeExamples) {
+  for (const char* text : {
+           "template IN A example {\n match ^ip0a(?P<b>[a-f0-9]{2})(?P<c>[a-f0-9]{2})(?P<d>[a-f0-9]{2})[.]example[.]$\n"
+           " answer \"{{ .Name }} 3600 IN A 10.{{ parseInt .Group.b 16 8 }}.{{ parseInt .Group.c 16 8 }}.{{ parseInt "
+           ".Group.d 16 8 }}\"\n}",
+           "template IN ANY example.com {\n match \"[.](example[.]com[.]dc1[.]example[.]com[.])$\"\n rcode NXDOMAIN\n"
+           " authority \"{{ index .Match 1 }} 60 IN SOA ns.{{ index .Match 1 }} hostmaster.example.com (1 60 60 60 60)\"\n"
+           " fallthrough example.com\n}",
+           "template ANY ANY {\n\n}"}) {
+    auto parsed = Parse(text);
+    EXPECT_TRUE(parsed.ok()) << parsed.error.ToString() << "\n" << text;
+  }
+}
+
 TEST(TemplateSetup, FallthroughWithoutZonesCoversEveryName) {
   auto parsed = Parse("template IN A {\n fallthrough\n}");
   ASSERT_TRUE(parsed.ok());
@@ -104,16 +118,16 @@ INSTANTIATE_TEST_SUITE_P(
             "Corefile:3:9: template: answer: unclosed action in \"{{ .Name 60 IN A 1.2.3.4\""},
         Bad{"AnUnsupportedAction", "template IN A {\n answer \"{{ printf .Name }} 60 IN A 1.2.3.4\"\n}",
             "Corefile:3:9: template: answer: unsupported template action \"{{ printf .Name }}\" (dnsd "
-            "supports .Name, .Zone, .Class, .Type, .Regex, .Remote, .Group.NAME, index .Match N and index "
-            ".Group \"NAME\")"},
+            "supports .Name, .Zone, .Class, .Type, .Regex, .Remote, .Group.NAME, index .Match N, "
+            "index .Group \"NAME\" and parseInt of those)"},
         Bad{"MetadataInAnAuthority", "template IN A {\n authority \"{{ .Meta \\\"x\\\" }}. 60 IN NS a.\"\n}",
             "Corefile:3:12: template: authority: metadata (.Meta) is not supported by dnsd: \"{{ .Meta \"x\" "
-            "}}\" (dnsd supports .Name, .Zone, .Class, .Type, .Regex, .Remote, .Group.NAME, index .Match N "
-            "and index .Group \"NAME\")"},
+            "}}\" (dnsd supports .Name, .Zone, .Class, .Type, .Regex, .Remote, .Group.NAME, index .Match N, "
+            "index .Group \"NAME\" and parseInt of those)"},
         Bad{"TheMessageField", "template IN A {\n additional \"{{ .Message }}\"\n}",
             "Corefile:3:13: template: additional: unsupported template action \"{{ .Message }}\" (dnsd "
-            "supports .Name, .Zone, .Class, .Type, .Regex, .Remote, .Group.NAME, index .Match N and index "
-            ".Group \"NAME\")"},
+            "supports .Name, .Zone, .Class, .Type, .Regex, .Remote, .Group.NAME, index .Match N, "
+            "index .Group \"NAME\" and parseInt of those)"},
         Bad{"AnUnknownRcode", "template IN A {\n rcode NXDOMIAN\n}",
             "Corefile:3:8: template: unknown rcode \"NXDOMIAN\" (want NOERROR, FORMERR, SERVFAIL, NXDOMAIN, "
             "NOTIMP, REFUSED, YXDOMAIN, YXRRSET, NXRRSET, NOTAUTH or NOTZONE)"},
