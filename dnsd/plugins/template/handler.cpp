@@ -123,6 +123,7 @@ void TemplateHandler::Answer(pipeline::Transaction& tx, const QueryData& data,
       }
     }
   }
+  if (t.ederror) answer.SetExtendedError(t.ederror->code, t.ederror->reason);
   const std::size_t length = answer.Finish();
   if (length == 0) {
     tx.RespondError(wire::Rcode::kServFail);

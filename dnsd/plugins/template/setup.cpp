@@ -1,6 +1,7 @@
 #include "dnsd/plugins/template/setup.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "dnsd/plugins/template/handler.hpp"
 #include "dnsd/plugins/template/names.hpp"
@@ -90,6 +91,21 @@ std::optional<ConfigError> ParseFallthrough(const config::Directive& line, Templ
   return std::nullopt;
 }
 
+std::optional<ConfigError> ParseEderror(const config::Directive& line, Template& t) {
+  if (line.args.empty() || line.args.size() > 2) {
+    const Token& where = line.args.empty() ? line.name : line.args[2];
+    return At(where, "ederror: want CODE [REASON]");
+  }
+  std::uint16_t code = 0;
+  const std::string& text = line.args[0].text;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), code);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    return At(line.args[0], "ederror: invalid extended DNS error code \"" + text + "\" (want 0-65535)");
+  }
+  t.ederror = Template::ExtendedError{code, line.args.size() == 2 ? line.args[1].text : ""};
+  return std::nullopt;
+}
+
 std::optional<ConfigError> ParseProperty(const config::Directive& line, Template& t) {
   const std::string& name = line.name.text;
   if (name == "match") return ParseMatch(line, t);
@@ -99,9 +115,10 @@ std::optional<ConfigError> ParseProperty(const config::Directive& line, Template
   if (name == "rcode") return ParseRcode(line, t);
   if (name == "fallthrough") return ParseFallthrough(line, t);
   if (name == "upstream") return std::nullopt;  // CoreDNS 1.11 ignores it ("remove soon")
-  if (name == "ederror") return At(line.name, "ederror is not supported by dnsd");
+  if (name == "ederror") return ParseEderror(line, t);
   return At(line.name, "unknown property \"" + name +
-                           "\" (want match, answer, additional, authority, rcode, fallthrough or upstream)");
+                           "\" (want match, answer, additional, authority, rcode, ederror, fallthrough or "
+                           "upstream)");
 }
 
 }  // namespace

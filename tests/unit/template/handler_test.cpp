@@ -2,6 +2,7 @@
 // answers, with what, and which go to the next plugin or get SERVFAIL.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -126,11 +127,37 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"ARenderedLineThatIsNoRecordIsServfail",
              "template IN A {\n match ^(?P<x>a)?\n answer \"{{ .Name }} 5 IN A 10.{{ .Group.y }}.0.1\"\n}",
              "a.example.org.", 1, 1, 2},
+        Case{"AnExtendedErrorGoesInTheOpt",
+             "template ANY ANY {\n rcode NXDOMAIN\n ederror 21 \"Blocked according to RFC2606\"\n}",
+             "test.example.org.", 1, 1, 3},
         Case{"TheFirstMatchingTemplateAnswers",
              "template IN A {\n match ^a\n answer \"{{ .Name }} 5 IN A 1.1.1.1\"\n fallthrough\n}\n"
              "template IN A {\n answer \"{{ .Name }} 5 IN A 2.2.2.2\"\n}",
              "b.example.org.", 1, 1, 0, {"b.example.org.\t5\tIN\tA\t2.2.2.2"}}),
     [](const auto& info) { return std::string(info.param.name); });
+
+TEST(TemplateEderror, PutsTheExtendedErrorInAnOptAsCoreDnsDoes) {
+  auto directives = log::testing::Directives(
+      "example.org {\n template ANY ANY {\n rcode NXDOMAIN\n ederror 21 \"Blocked\"\n }\n}\n");
+  auto made = tmpl::Setup(directives.at(0), SetupContext{{"example.org."}, {}, {53}});
+  ASSERT_TRUE(made.ok()) << made.error.ToString();
+  boost::asio::io_context io;
+  pipeline::WorkerContext worker{io, 0};
+  auto handler = (*made.value)->CreateHandler(worker);
+  for (bool edns : {false, true}) {
+    log::testing::ClientTransaction client(cache::testing::Query("x.example.org.", 1, {.edns = edns}));
+    handler->Serve(client);
+    cache::testing::Parsed reply(client.answer);
+    ASSERT_TRUE(reply.ok());
+    EXPECT_EQ(reply.rcode(), 3);
+    ASSERT_TRUE(reply.has_edns());
+    EXPECT_TRUE(reply.edns_do());  // CoreDNS: SetEdns0(4096, true)
+    EXPECT_EQ(ldns_pkt_edns_udp_size(reply.pkt()), 4096);  // the query's 4096, or CoreDNS's own
+    const std::vector<std::uint8_t> option = {0, 15, 0, 9, 0, 21, 'B', 'l', 'o', 'c', 'k', 'e', 'd'};
+    ASSERT_GE(client.answer.size(), option.size());
+    EXPECT_TRUE(std::equal(option.begin(), option.end(), client.answer.end() - option.size()));
+  }
+}
 
 }  // namespace
 }  // namespace dnsd::plugins::tmpl

@@ -137,11 +137,14 @@ INSTANTIATE_TEST_SUITE_P(
             "Corefile:3:17: template: rcode: want exactly one rcode (e.g. NXDOMAIN)"},
         Bad{"ABadFallthroughZone", "template IN A {\n fallthrough a..b\n}",
             "Corefile:3:14: template: \"a..b\" is not a valid zone name"},
-        Bad{"Ederror", "template IN A {\n ederror 21 blocked\n}",
-            "Corefile:3:2: template: ederror is not supported by dnsd"},
+        Bad{"EderrorWithoutCode", "template IN A {\n ederror\n}", "Corefile:3:2: template: ederror: want CODE [REASON]"},
+        Bad{"EderrorWithANonNumericCode", "template IN A {\n ederror invalid \"Blocked\"\n}",
+            "Corefile:3:10: template: ederror: invalid extended DNS error code \"invalid\" (want 0-65535)"},
+        Bad{"EderrorWithTooManyArguments", "template IN A {\n ederror too many arguments\n}",
+            "Corefile:3:19: template: ederror: want CODE [REASON]"},
         Bad{"AnUnknownProperty", "template IN A {\n answers \"x. IN A 1.2.3.4\"\n}",
             "Corefile:3:2: template: unknown property \"answers\" (want match, answer, additional, authority, "
-            "rcode, fallthrough or upstream)"}),
+            "rcode, ederror, fallthrough or upstream)"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
