@@ -161,6 +161,17 @@ std::uint16_t SupportedRrType(std::string_view name) {
   }
 }
 
+std::string_view TypeField(std::string_view text) {
+  Fields fields(text);
+  std::string_view field;
+  if (!fields.Next(field)) return {};
+  for (int i = 0; i < 3 && fields.Next(field); ++i) {
+    std::uint32_t number = 0;
+    if (!Number(field, number) && ClassNumber(field) == 0) return field;
+  }
+  return {};
+}
+
 bool WriteRecord(std::string_view text, wire::Section section, wire::AnswerBuilder& out) {
   Fields fields(text);
   std::string_view owner_text, field;

@@ -5,6 +5,7 @@
 
 #include "dnsd/plugins/template/handler.hpp"
 #include "dnsd/plugins/template/names.hpp"
+#include "dnsd/plugins/template/rr_text.hpp"
 
 namespace dnsd::plugins::tmpl {
 namespace {
@@ -50,12 +51,25 @@ std::optional<ConfigError> ParseMatch(const config::Directive& line, Template& t
   return std::nullopt;
 }
 
+// A record type written literally in the template that dnsd cannot encode is refused now rather
+// than answered SERVFAIL at every query: the template is rendered once with placeholder data.
+std::optional<ConfigError> CheckType(const Token& arg, const std::string& section, const GoTemplate& rr) {
+  const QueryData placeholder{.name = "x.", .zone = "x.", .klass = "IN", .type = "A", .regex = "x", .remote = "127.0.0.1"};
+  std::string probe;
+  if (!rr.Render(placeholder, probe)) return std::nullopt;
+  const std::string_view type = TypeField(probe);
+  if (TypeNumber(type) == 0 || SupportedRrType(type) != 0) return std::nullopt;
+  return At(arg, section + ": record type \"" + std::string(type) +
+                     "\" is not supported by dnsd (want A, AAAA, CNAME, DNAME, NS, PTR, MX, SRV, TXT or SOA)");
+}
+
 std::optional<ConfigError> ParseRrs(const config::Directive& line, std::vector<GoTemplate>& out) {
   if (auto error = NeedArgs(line)) return error;
   for (const Token& arg : line.args) {
     std::string why;
     auto compiled = GoTemplate::Compile(arg.text, &why);
     if (!compiled) return At(arg, line.name.text + ": " + why);
+    if (auto error = CheckType(arg, line.name.text, *compiled)) return error;
     out.push_back(std::move(*compiled));
   }
   return std::nullopt;

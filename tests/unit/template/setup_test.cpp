@@ -128,6 +128,9 @@ INSTANTIATE_TEST_SUITE_P(
             "Corefile:3:13: template: additional: unsupported template action \"{{ .Message }}\" (dnsd "
             "supports .Name, .Zone, .Class, .Type, .Regex, .Remote, .Group.NAME, index .Match N, "
             "index .Group \"NAME\" and parseInt of those)"},
+        Bad{"ARecordTypeDnsdCannotWrite", "template IN ANY {\n answer \"{{ .Name }} 60 IN HINFO cpu os\"\n}",
+            "Corefile:3:9: template: answer: record type \"HINFO\" is not supported by dnsd (want A, AAAA, CNAME, "
+            "DNAME, NS, PTR, MX, SRV, TXT or SOA)"},
         Bad{"AnUnknownRcode", "template IN A {\n rcode NXDOMIAN\n}",
             "Corefile:3:8: template: unknown rcode \"NXDOMIAN\" (want NOERROR, FORMERR, SERVFAIL, NXDOMAIN, "
             "NOTIMP, REFUSED, YXDOMAIN, YXRRSET, NXRRSET, NOTAUTH or NOTZONE)"},
