@@ -68,9 +68,26 @@ void AnswerBuilder::EndRecord() {
   ++counts_[static_cast<int>(section_)];
 }
 
+void AnswerBuilder::WriteEdeOpt() {
+  constexpr std::uint16_t kEdeOption = 15, kCoreDnsPayload = 4096, kDo = 0x8000;
+  Append8(0);  // root owner
+  Append16(type::kOPT);
+  Append16(view_.edns ? view_.edns->udp_size : kCoreDnsPayload);
+  Append16(0);  // extended rcode, version
+  Append16(kDo);
+  const std::size_t option_length = 2 + ede_text_.size();
+  Append16(static_cast<std::uint16_t>(4 + option_length));
+  Append16(kEdeOption);
+  Append16(static_cast<std::uint16_t>(option_length));
+  Append16(ede_code_);
+  Append({reinterpret_cast<const std::uint8_t*>(ede_text_.data()), ede_text_.size()});
+}
+
 std::size_t AnswerBuilder::Finish() {
-  const bool edns = view_.edns.has_value();
-  if (edns && Room(kOptSize)) {
+  const bool edns = view_.edns.has_value() || has_ede_;
+  if (has_ede_) {
+    WriteEdeOpt();
+  } else if (edns && Room(kOptSize)) {
     WriteOpt(out_.data() + pos_, view_.edns->dnssec_ok);
     pos_ += kOptSize;
   }

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "dnsd/wire/message.hpp"
 
@@ -32,12 +33,22 @@ class AnswerBuilder {
   void Append32(std::uint32_t value);
   void EndRecord();
 
+  // Adds an Extended DNS Error (RFC 8914) to the answer's OPT record, which then exists even
+  // without EDNS in the query, as CoreDNS's template writes it: payload 4096 (the client's when
+  // it sent one), DO set. `text` must outlive Finish().
+  void SetExtendedError(std::uint16_t code, std::string_view text) {
+    ede_code_ = code;
+    ede_text_ = text;
+    has_ede_ = true;
+  }
+
   // Writes the counts (and the OPT record); the answer's length, or 0 when it did not fit.
   std::size_t Finish();
   bool failed() const { return failed_; }
 
  private:
   bool Room(std::size_t n);
+  void WriteEdeOpt();
 
   const MessageView& view_;
   std::span<std::uint8_t> out_;
@@ -47,6 +58,9 @@ class AnswerBuilder {
   std::uint16_t counts_[3] = {};
   Section section_ = Section::kAnswer;
   bool failed_ = false;
+  bool has_ede_ = false;
+  std::uint16_t ede_code_ = 0;
+  std::string_view ede_text_;
 };
 
 }  // namespace dnsd::wire

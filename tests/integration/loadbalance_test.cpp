@@ -9,6 +9,7 @@
 #include "fixture/daemon.hpp"
 #include "fixture/dns_client.hpp"
 #include "fixture/upstream.hpp"
+#include "metrics_util.hpp"
 
 namespace dnsd::it {
 namespace {
@@ -53,6 +54,27 @@ TEST_P(LoadBalanceThroughDaemon, KeepsTheCnameFirst) {
     EXPECT_EQ(ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_answer(reply->pkt()), 0)), LDNS_RR_TYPE_CNAME);
     EXPECT_EQ(reply->AnswerData(LDNS_RR_TYPE_A), std::vector<std::string>{zone::kServiceA});
   }
+}
+
+// CoreDNS labels responses by the plugin whose writer handed them to the metrics recorder: with
+// loadbalance in the chain that is loadbalance, for forwarded answers as for cached ones.
+TEST(LoadBalanceMetrics, ResponsesAreLabelledWithLoadbalance) {
+  Upstream upstream;
+  const uint16_t metrics_port = FreePort();
+  Daemon daemon(".:@PORT@ {\n    prometheus 127.0.0.1:" + std::to_string(metrics_port) +
+                "\n    loadbalance\n    cache 30\n    forward . " + upstream.endpoint().ToString() + "\n}\n");
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Query(daemon.endpoint(), zone::kMedium, LDNS_RR_TYPE_A, QueryOptions{}.Tcp()));
+  const Samples samples = Parse(Body(HttpGet(metrics_port, "/metrics")));
+  double loadbalanced = 0;
+  for (const auto& [series, value] : samples) {
+    if (series.starts_with("coredns_dns_responses_total{") && series.find("plugin=\"loadbalance\"") != std::string::npos &&
+        series.find("rcode=\"NOERROR\"") != std::string::npos) {
+      loadbalanced += value;
+    }
+  }
+  EXPECT_GE(loadbalanced, 3);  // and the fixture's readiness probes
+  ExitStatus st = daemon.Stop();
+  EXPECT_TRUE(st.exited && st.code == 0) << st.Describe();
 }
 
 INSTANTIATE_TEST_SUITE_P(Chains, LoadBalanceThroughDaemon, ::testing::Values("", "    cache 30\n"),

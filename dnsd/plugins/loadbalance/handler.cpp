@@ -2,6 +2,8 @@
 
 #include <random>
 
+#include "dnsd/plugins/prometheus/responder.hpp"
+
 namespace dnsd::plugins::loadbalance {
 
 void ShuffledTransaction::Load(pipeline::Transaction& client) {
@@ -24,6 +26,11 @@ void LoadBalanceHandler::Serve(pipeline::Transaction& tx) {
 void LoadBalanceHandler::OnAnswer(ShuffledTransaction& tx, std::span<const std::uint8_t> response) {
   pipeline::Transaction& client = *tx.client_;
   pool_.Release(&tx);
+  // CoreDNS names the plugin whose writer called the metrics recorder: loadbalance's wraps every
+  // answer a plugin below wrote; an error the server writes does not pass through it.
+  if (prometheus::TakeResponder() != prometheus::Responder::kServer) {
+    prometheus::NoteResponder(prometheus::Responder::kLoadbalance);
+  }
   // The answer may be the cache's stored bytes: reorder a copy, never the bytes themselves.
   if (shuffler_.Shuffle(response, buffer_, random_)) {
     client.Respond({buffer_.data(), response.size()});

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,11 @@ struct Template {
   std::uint8_t rcode = 0;
   std::vector<wire::Name> fallthrough;    // `fallthrough [ZONE...]` ("." without zones); empty: none
   std::size_t max_groups = 0;             // the most capturing groups of any pattern
+  struct ExtendedError {
+    std::uint16_t code;
+    std::string reason;
+  };
+  std::optional<ExtendedError> ederror;   // `ederror CODE [REASON]`
 };
 
 }  // namespace dnsd::plugins::tmpl

@@ -1,13 +1,15 @@
 #include "dnsd/plugins/template/go_template.hpp"
 
 #include <cctype>
+#include <charconv>
+#include <cstdint>
 
 namespace dnsd::plugins::tmpl {
 namespace {
 
 constexpr std::string_view kSupported =
-    "(dnsd supports .Name, .Zone, .Class, .Type, .Regex, .Remote, .Group.NAME, index .Match N and "
-    "index .Group \"NAME\")";
+    "(dnsd supports .Name, .Zone, .Class, .Type, .Regex, .Remote, .Group.NAME, index .Match N, "
+    "index .Group \"NAME\" and parseInt of those)";
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -74,10 +76,46 @@ std::vector<std::string_view> Words(std::string_view s) {
   return words;
 }
 
+// Go's strconv.ParseUint(value, base, bits), printed in decimal: digits of `base` (0: the prefix
+// 0x, 0b, 0o or 0 decides), no sign, the value within `bits` bits. False where Go returns an error.
+bool AppendParsedUint(std::string_view value, int base, int bits, std::string& out) {
+  if (base == 0) {
+    base = 10;
+    const char prefix = value.size() > 2 && value[0] == '0' ? static_cast<char>(value[1] | 0x20) : 0;
+    if (prefix == 'x') base = 16;
+    else if (prefix == 'b') base = 2;
+    else if (prefix == 'o') base = 8;
+    if (base != 10) value.remove_prefix(2);
+    else if (value.size() > 1 && value[0] == '0') base = 8, value.remove_prefix(1);
+  }
+  std::uint64_t number = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number, base);
+  if (value.empty() || ec != std::errc() || end != value.data() + value.size()) return false;
+  if (bits < 64 && number >> bits != 0) return false;
+  char digits[24];
+  auto printed = std::to_chars(digits, digits + sizeof digits, number);
+  out.append(digits, printed.ptr);
+  return true;
+}
+
 }  // namespace
 
+std::optional<GoTemplate::Piece> GoTemplate::Operand(std::span<const std::string_view> words) {
+  if (words.size() == 1 && words[0].starts_with(".Group.") && IsIdentifier(words[0].substr(7))) {
+    return Piece{Kind::kGroup, std::string(words[0].substr(7))};
+  }
+  if (words.size() == 3 && words[0] == "index" && words[1] == ".Match" && IsNumber(words[2]) &&
+      words[2].size() < 6) {
+    return Piece{Kind::kMatch, {}, std::stoul(std::string(words[2]))};
+  }
+  if (words.size() == 3 && words[0] == "index" && words[1] == ".Group") {
+    if (auto key = StringLiteral(words[2])) return Piece{Kind::kGroup, *key};
+  }
+  return std::nullopt;
+}
+
 std::optional<GoTemplate::Piece> GoTemplate::Action(std::string_view action, std::string* error) {
-  const std::vector<std::string_view> words = Words(action);
+  std::vector<std::string_view> words = Words(action);
   const auto unsupported = [&](std::string_view why) {
     *error = std::string(why) + " \"{{ " + std::string(action) + " }}\" " + std::string(kSupported);
     return std::nullopt;
@@ -90,17 +128,29 @@ std::optional<GoTemplate::Piece> GoTemplate::Action(std::string_view action, std
     if (field == ".Type") return Piece{Kind::kType, {}};
     if (field == ".Regex") return Piece{Kind::kRegex, {}};
     if (field == ".Remote") return Piece{Kind::kRemote, {}};
-    if (field.starts_with(".Group.") && IsIdentifier(field.substr(7))) {
-      return Piece{Kind::kGroup, std::string(field.substr(7))};
+  }
+  if (words.size() >= 4 && words[0] == "parseInt") {
+    // {{ parseInt OPERAND BASE BITS }}: strconv.ParseUint(s, base, bitSize).
+    int base = 0, bits = 0;
+    const std::string_view b = words[words.size() - 2], n = words[words.size() - 1];
+    if (IsNumber(b) && IsNumber(n) && b.size() < 3 && n.size() < 3) {
+      base = std::stoi(std::string(b));
+      bits = std::stoi(std::string(n));
+      std::span<std::string_view> args = std::span(words).subspan(1, words.size() - 3);
+      if (args.front().starts_with("(") && args.back().ends_with(")")) {  // (index .Match 1)
+        args.front().remove_prefix(1);
+        args.back().remove_suffix(1);
+      }
+      auto operand = Operand(args);
+      if (operand && (base == 0 || (base >= 2 && base <= 36)) && bits >= 0 && bits <= 64) {
+        operand->parse_int = true;
+        operand->base = base;
+        operand->bits = bits == 0 ? 64 : bits;
+        return operand;
+      }
     }
   }
-  if (words.size() == 3 && words[0] == "index" && words[1] == ".Match" && IsNumber(words[2]) &&
-      words[2].size() < 6) {
-    return Piece{Kind::kMatch, {}, std::stoul(std::string(words[2]))};
-  }
-  if (words.size() == 3 && words[0] == "index" && words[1] == ".Group") {
-    if (auto key = StringLiteral(words[2])) return Piece{Kind::kGroup, *key};
-  }
+  if (auto operand = Operand(words)) return operand;
   if (!words.empty() && words[0] == ".Meta") {
     return unsupported("metadata (.Meta) is not supported by dnsd:");
   }
@@ -140,6 +190,31 @@ std::optional<GoTemplate> GoTemplate::Compile(std::string_view text, std::string
   return compiled;
 }
 
+bool GoTemplate::Lookup(const Piece& piece, const QueryData& data, std::string_view& out) {
+  if (piece.kind == Kind::kMatch) {
+    if (piece.index >= data.match.size()) return false;  // Go: "index out of range"
+    out = data.match[piece.index];
+    return true;
+  }
+  // Go's map lookup: the group's text, or "<no value>" for a name no group has.
+  if (IsNumber(piece.text)) {
+    const std::size_t n = piece.text.size() < 6 ? std::stoul(piece.text) : SIZE_MAX;
+    if (n < data.match.size()) {
+      out = data.match[n];
+      return true;
+    }
+  } else if (data.group_names != nullptr) {
+    for (std::size_t i = 0; i < data.group_names->size() && i < data.match.size(); ++i) {
+      if ((*data.group_names)[i] == piece.text) {
+        out = data.match[i];
+        return true;
+      }
+    }
+  }
+  out = "<no value>";
+  return !piece.parse_int;  // parseInt of a missing key: ParseUint("") fails in Go too
+}
+
 bool GoTemplate::Render(const QueryData& data, std::string& out) const {
   for (const Piece& piece : pieces_) {
     switch (piece.kind) {
@@ -151,28 +226,14 @@ bool GoTemplate::Render(const QueryData& data, std::string& out) const {
       case Kind::kRegex: out += data.regex; break;
       case Kind::kRemote: out += data.remote; break;
       case Kind::kMatch:
-        if (piece.index >= data.match.size()) return false;  // Go: "index out of range"
-        out += data.match[piece.index];
-        break;
       case Kind::kGroup: {
-        // Go's map lookup: the group's text, or "<no value>" for a name no group has.
-        bool found = false;
-        if (IsNumber(piece.text)) {
-          const std::size_t n = std::stoul(piece.text.size() < 6 ? piece.text : "999999");
-          if (n < data.match.size()) {
-            out += data.match[n];
-            found = true;
-          }
-        } else if (data.group_names != nullptr) {
-          for (std::size_t i = 0; i < data.group_names->size() && i < data.match.size(); ++i) {
-            if ((*data.group_names)[i] == piece.text) {
-              out += data.match[i];
-              found = true;
-              break;
-            }
-          }
+        std::string_view value;
+        if (!Lookup(piece, data, value)) return false;
+        if (!piece.parse_int) {
+          out += value;
+          break;
         }
-        if (!found) out += "<no value>";
+        if (!AppendParsedUint(value, piece.base, piece.bits, out)) return false;
         break;
       }
     }

@@ -1,7 +1,8 @@
 // The subset of Go's text/template that template's RR lines use, compiled at setup into literal
 // text and references to the query's data, so a query renders by appending to a reused string.
 // Supported actions: {{ .Name }}, {{ .Zone }}, {{ .Class }}, {{ .Type }}, {{ .Regex }},
-// {{ .Remote }}, {{ .Group.NAME }}, {{ index .Match N }}, {{ index .Group "NAME" }}, comments
+// {{ .Remote }}, {{ .Group.NAME }}, {{ index .Match N }}, {{ index .Group "NAME" }},
+// {{ parseInt ARG BASE BITS }} (strconv.ParseUint of a group or match, printed in decimal), comments
 // {{/* */}} and the trim markers {{- -}}. Anything else is refused at setup, naming the action.
 #pragma once
 
@@ -36,8 +37,14 @@ class GoTemplate {
     Kind kind;
     std::string text;     // kText: the literal; kGroup: the group's name (digits: its number)
     std::size_t index = 0;  // kMatch: N
+    // parseInt: the piece's value is read as an unsigned number of `base` and `bits` bits.
+    bool parse_int = false;
+    int base = 10, bits = 64;
   };
   static std::optional<Piece> Action(std::string_view action, std::string* error);
+  static std::optional<Piece> Operand(std::span<const std::string_view> words);
+  // The text a match or group piece refers to; false when Go's execution would fail.
+  static bool Lookup(const Piece& piece, const QueryData& data, std::string_view& out);
 
   std::string source_;
   std::vector<Piece> pieces_;

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include "dnsd/plugins/prometheus/responder.hpp"
 #include "dnsd/plugins/template/names.hpp"
 #include "dnsd/plugins/template/rr_text.hpp"
 #include "dnsd/wire/answer_builder.hpp"
@@ -29,8 +30,9 @@ void RemoteText(const boost::asio::ip::address& address, std::string& out) {
 
 }  // namespace
 
-TemplateHandler::TemplateHandler(std::shared_ptr<const Template> t)
-    : t_(std::move(t)), groups_(t_->max_groups + 1), match_(t_->max_groups + 1), buffer_(kMaxAnswer) {
+TemplateHandler::TemplateHandler(std::shared_ptr<const Template> t, unsigned worker)
+    : t_(std::move(t)), groups_(t_->max_groups + 1), match_(t_->max_groups + 1), buffer_(kMaxAnswer),
+      counters_(&t_->zone_texts, worker) {
   name_.reserve(1024);
   remote_.reserve(64);
   rendered_.reserve(1024);
@@ -78,20 +80,25 @@ void TemplateHandler::Serve(pipeline::Transaction& tx) {
     data.name = name_;
     data.zone = t.zone_texts[static_cast<std::size_t>(zone)];
     // CoreDNS names the query's class and type, or the template's when the query asks for ANY.
-    data.klass = ClassName(view.qclass != wire::klass::kANY ? view.qclass : t.qclass);
-    data.type = TypeName(view.qtype != wire::type::kANY ? view.qtype : t.qtype);
+    const std::uint16_t klass = view.qclass != wire::klass::kANY ? view.qclass : t.qclass;
+    const std::uint16_t type = view.qtype != wire::type::kANY ? view.qtype : t.qtype;
+    data.klass = ClassName(klass);
+    data.type = TypeName(type);
     data.regex = pattern.regex->pattern();
     data.remote = remote_;
     data.match = {match_.data(), static_cast<std::size_t>(groups)};
     data.group_names = &pattern.group_names;
-    Answer(tx, data);
+    TemplateCounters::Labels labels{Count::kMatch, tx.ServerPort(), static_cast<std::uint16_t>(zone), klass, type};
+    counters_.Add(labels);
+    Answer(tx, data, labels);
     return;
   }
   if (FallsThrough(view.qname)) Next(tx);
   else tx.RespondError(wire::Rcode::kServFail);
 }
 
-void TemplateHandler::Answer(pipeline::Transaction& tx, const QueryData& data) {
+void TemplateHandler::Answer(pipeline::Transaction& tx, const QueryData& data,
+                             TemplateCounters::Labels labels) {
   const Template& t = *t_;
   if (t.rcode == static_cast<std::uint8_t>(wire::Rcode::kServFail)) {
     tx.RespondError(wire::Rcode::kServFail);  // CoreDNS returns the rcode unwritten
@@ -105,17 +112,24 @@ void TemplateHandler::Answer(pipeline::Transaction& tx, const QueryData& data) {
   for (const auto& [section, templates] : sections) {
     for (const GoTemplate& rr : *templates) {
       rendered_.clear();
-      if (!rr.Render(data, rendered_) || !WriteRecord(rendered_, section, answer)) {
+      const bool rendered = rr.Render(data, rendered_);
+      if (!rendered || !WriteRecord(rendered_, section, answer)) {
+        labels.count = rendered ? Count::kRrFailure : Count::kTemplateFailure;
+        labels.section = section;
+        labels.source = &rr.source();
+        counters_.Add(labels);
         tx.RespondError(wire::Rcode::kServFail);
         return;
       }
     }
   }
+  if (t.ederror) answer.SetExtendedError(t.ederror->code, t.ederror->reason);
   const std::size_t length = answer.Finish();
   if (length == 0) {
     tx.RespondError(wire::Rcode::kServFail);
     return;
   }
+  prometheus::NoteResponder(prometheus::Responder::kTemplate);
   tx.Respond({buffer_.data(), length});
 }
 

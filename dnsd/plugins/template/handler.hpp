@@ -11,19 +11,20 @@
 
 #include "dnsd/pipeline/handler.hpp"
 #include "dnsd/plugins/template/compiled.hpp"
+#include "dnsd/plugins/template/metrics.hpp"
 
 namespace dnsd::plugins::tmpl {
 
 class TemplateHandler : public pipeline::Handler {
  public:
-  explicit TemplateHandler(std::shared_ptr<const Template> t);
+  TemplateHandler(std::shared_ptr<const Template> t, unsigned worker);
   void Serve(pipeline::Transaction& tx) override;
 
  private:
   // The index into zones of the longest zone holding `qname`, or -1.
   int ZoneOf(const wire::Name& qname) const;
   bool FallsThrough(const wire::Name& qname) const;
-  void Answer(pipeline::Transaction& tx, const QueryData& data);
+  void Answer(pipeline::Transaction& tx, const QueryData& data, TemplateCounters::Labels labels);
 
   std::shared_ptr<const Template> t_;
   // Reused per query, so that answering allocates nothing once they have grown.
@@ -31,13 +32,14 @@ class TemplateHandler : public pipeline::Handler {
   std::vector<re2::StringPiece> groups_;
   std::vector<std::string_view> match_;
   std::vector<std::uint8_t> buffer_;
+  TemplateCounters counters_;
 };
 
 class TemplateFactory : public pipeline::HandlerFactory {
  public:
   explicit TemplateFactory(std::shared_ptr<const Template> t) : t_(std::move(t)) {}
-  std::unique_ptr<pipeline::Handler> CreateHandler(pipeline::WorkerContext& /*worker*/) override {
-    return std::make_unique<TemplateHandler>(t_);
+  std::unique_ptr<pipeline::Handler> CreateHandler(pipeline::WorkerContext& worker) override {
+    return std::make_unique<TemplateHandler>(t_, worker.index);
   }
 
  private:

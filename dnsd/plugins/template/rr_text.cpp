@@ -15,13 +15,15 @@ namespace {
 constexpr std::uint32_t kDefaultTtl = 3600;  // miekg/dns's default when the line has none
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+// Zone-file parentheses only group fields across lines: between fields they count as space.
+bool IsSeparator(char c) { return IsSpace(c) || c == '(' || c == ')'; }
 
 // Whitespace-separated fields; a "quoted string" is one field (quotes kept), ';' starts a comment.
 class Fields {
  public:
   explicit Fields(std::string_view text) : text_(text) {}
   bool Next(std::string_view& field) {
-    while (pos_ < text_.size() && IsSpace(text_[pos_])) ++pos_;
+    while (pos_ < text_.size() && IsSeparator(text_[pos_])) ++pos_;
     if (pos_ >= text_.size() || text_[pos_] == ';') return false;
     const std::size_t start = pos_;
     if (text_[pos_] == '"') {
@@ -31,7 +33,7 @@ class Fields {
       if (pos_ >= text_.size()) return false;  // unterminated
       ++pos_;
     } else {
-      while (pos_ < text_.size() && !IsSpace(text_[pos_])) ++pos_;
+      while (pos_ < text_.size() && !IsSeparator(text_[pos_])) ++pos_;
     }
     field = text_.substr(start, pos_ - start);
     return true;
@@ -157,6 +159,17 @@ std::uint16_t SupportedRrType(std::string_view name) {
       return type;
     default: return 0;
   }
+}
+
+std::string_view TypeField(std::string_view text) {
+  Fields fields(text);
+  std::string_view field;
+  if (!fields.Next(field)) return {};
+  for (int i = 0; i < 3 && fields.Next(field); ++i) {
+    std::uint32_t number = 0;
+    if (!Number(field, number) && ClassNumber(field) == 0) return field;
+  }
+  return {};
 }
 
 bool WriteRecord(std::string_view text, wire::Section section, wire::AnswerBuilder& out) {

@@ -13,6 +13,9 @@ namespace dnsd::plugins::tmpl {
 // The RR types WriteRecord can encode, by name ("A", "SRV"): their number, or 0.
 std::uint16_t SupportedRrType(std::string_view name);
 
+// The TYPE field of an RR line (after the owner and an optional TTL and CLASS); "" if none.
+std::string_view TypeField(std::string_view text);
+
 // Parses `text` and appends the record to `out` in `section`; false when the text is not a
 // record dnsd can encode (nothing usable is left in `out` then: the caller answers SERVFAIL).
 bool WriteRecord(std::string_view text, wire::Section section, wire::AnswerBuilder& out);

@@ -1,9 +1,11 @@
 #include "dnsd/plugins/template/setup.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "dnsd/plugins/template/handler.hpp"
 #include "dnsd/plugins/template/names.hpp"
+#include "dnsd/plugins/template/rr_text.hpp"
 
 namespace dnsd::plugins::tmpl {
 namespace {
@@ -49,12 +51,25 @@ std::optional<ConfigError> ParseMatch(const config::Directive& line, Template& t
   return std::nullopt;
 }
 
+// A record type written literally in the template that dnsd cannot encode is refused now rather
+// than answered SERVFAIL at every query: the template is rendered once with placeholder data.
+std::optional<ConfigError> CheckType(const Token& arg, const std::string& section, const GoTemplate& rr) {
+  const QueryData placeholder{.name = "x.", .zone = "x.", .klass = "IN", .type = "A", .regex = "x", .remote = "127.0.0.1"};
+  std::string probe;
+  if (!rr.Render(placeholder, probe)) return std::nullopt;
+  const std::string_view type = TypeField(probe);
+  if (TypeNumber(type) == 0 || SupportedRrType(type) != 0) return std::nullopt;
+  return At(arg, section + ": record type \"" + std::string(type) +
+                     "\" is not supported by dnsd (want A, AAAA, CNAME, DNAME, NS, PTR, MX, SRV, TXT or SOA)");
+}
+
 std::optional<ConfigError> ParseRrs(const config::Directive& line, std::vector<GoTemplate>& out) {
   if (auto error = NeedArgs(line)) return error;
   for (const Token& arg : line.args) {
     std::string why;
     auto compiled = GoTemplate::Compile(arg.text, &why);
     if (!compiled) return At(arg, line.name.text + ": " + why);
+    if (auto error = CheckType(arg, line.name.text, *compiled)) return error;
     out.push_back(std::move(*compiled));
   }
   return std::nullopt;
@@ -90,6 +105,21 @@ std::optional<ConfigError> ParseFallthrough(const config::Directive& line, Templ
   return std::nullopt;
 }
 
+std::optional<ConfigError> ParseEderror(const config::Directive& line, Template& t) {
+  if (line.args.empty() || line.args.size() > 2) {
+    const Token& where = line.args.empty() ? line.name : line.args[2];
+    return At(where, "ederror: want CODE [REASON]");
+  }
+  std::uint16_t code = 0;
+  const std::string& text = line.args[0].text;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), code);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    return At(line.args[0], "ederror: invalid extended DNS error code \"" + text + "\" (want 0-65535)");
+  }
+  t.ederror = Template::ExtendedError{code, line.args.size() == 2 ? line.args[1].text : ""};
+  return std::nullopt;
+}
+
 std::optional<ConfigError> ParseProperty(const config::Directive& line, Template& t) {
   const std::string& name = line.name.text;
   if (name == "match") return ParseMatch(line, t);
@@ -99,9 +129,10 @@ std::optional<ConfigError> ParseProperty(const config::Directive& line, Template
   if (name == "rcode") return ParseRcode(line, t);
   if (name == "fallthrough") return ParseFallthrough(line, t);
   if (name == "upstream") return std::nullopt;  // CoreDNS 1.11 ignores it ("remove soon")
-  if (name == "ederror") return At(line.name, "ederror is not supported by dnsd");
+  if (name == "ederror") return ParseEderror(line, t);
   return At(line.name, "unknown property \"" + name +
-                           "\" (want match, answer, additional, authority, rcode, fallthrough or upstream)");
+                           "\" (want match, answer, additional, authority, rcode, ederror, fallthrough or "
+                           "upstream)");
 }
 
 }  // namespace

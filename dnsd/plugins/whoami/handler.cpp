@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "dnsd/plugins/prometheus/responder.hpp"
 #include "dnsd/wire/answer_builder.hpp"
 
 namespace dnsd::plugins::whoami {
@@ -49,6 +50,7 @@ void WhoamiHandler::Serve(pipeline::Transaction& tx) {
     tx.RespondError(wire::Rcode::kServFail);
     return;
   }
+  prometheus::NoteResponder(prometheus::Responder::kWhoami);
   tx.Respond({buffer.data(), length});
 }
 

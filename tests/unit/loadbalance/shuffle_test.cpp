@@ -166,3 +166,32 @@ TEST(RoundRobinHandler, SendsTheClientEveryRecordInAChangingOrder) {
 
 }  // namespace
 }  // namespace dnsd::plugins::loadbalance
+
+namespace dnsd::plugins::loadbalance {
+namespace {
+
+// Upstream bytes are untrusted: on mangled answers the shuffler either declines or only moves
+// whole records (the octets of the answer stay the same multiset), and never reads out of bounds.
+TEST(RoundRobinRobustness, MangledAnswersAreDeclinedOrOnlyPermuted) {
+  Reply reply = CnameThenAddresses();
+  reply.authority = {"example.org. 30 IN NS ns.example.org."};
+  reply.additional = {"ns.example.org. 30 IN A 10.0.0.53", "ns.example.org. 30 IN AAAA fd00::53"};
+  const Bytes response = Answer(Query("www.example.org.", 1), reply);
+  Random random(3), mangle(99);
+  Shuffler shuffler;
+  Bytes out(65535);
+  for (int run = 0; run < 5000; ++run) {
+    Bytes mangled = response;
+    const int flips = 1 + mangle.Next16() % 4;
+    for (int f = 0; f < flips; ++f) mangled[mangle.Next16() % mangled.size()] = static_cast<std::uint8_t>(mangle.Next16());
+    if (run % 7 == 0) mangled.resize(mangle.Next16() % mangled.size());
+    if (!shuffler.Shuffle(mangled, out, random)) continue;
+    Bytes sorted_in = mangled, sorted_out(out.begin(), out.begin() + mangled.size());
+    std::sort(sorted_in.begin(), sorted_in.end());
+    std::sort(sorted_out.begin(), sorted_out.end());
+    ASSERT_EQ(sorted_out, sorted_in) << "run " << run;
+  }
+}
+
+}  // namespace
+}  // namespace dnsd::plugins::loadbalance

@@ -1,0 +1,71 @@
+// template's CoreDNS metrics (plugin/template/metrics.go): coredns_template_matches_total
+// {server,zone,view,class,type} and coredns_template_template_failures_total /
+// coredns_template_rr_failures_total {server,zone,view,class,type,section,template}. Each worker
+// counts into its own blocks, found once per label set and then kept by the handler, so counting
+// is an increment; blocks live process-wide, so a reload continues the counts.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
+
+#include "dnsd/plugins/prometheus/local_counter.hpp"
+#include "dnsd/plugins/prometheus/per_worker.hpp"
+#include "dnsd/wire/answer_builder.hpp"
+
+namespace dnsd::plugins::tmpl {
+
+enum class Count : std::uint8_t { kMatch, kTemplateFailure, kRrFailure };
+
+struct alignas(64) TemplateCounter {
+  prometheus::LocalCounter value;
+};
+
+class TemplateMetrics final : public ::prometheus::Collectable {
+ public:
+  // family ("matches", "template_failures", "rr_failures"), server, zone, class, type[, section, template]
+  using Key = std::vector<std::string>;
+  static TemplateMetrics& Get();
+  prometheus::PerWorker<TemplateCounter>& Series(const Key& key) { return series_.Find(key); }
+  std::vector<::prometheus::MetricFamily> Collect() const override;
+
+ private:
+  prometheus::KeyedSeries<TemplateCounter> series_;
+};
+
+// A handler's counters by what labels them; a new combination is looked up once (under a lock).
+class TemplateCounters {
+ public:
+  TemplateCounters(const std::vector<std::string>* zones, unsigned worker) : zones_(zones), worker_(worker) {}
+
+  struct Labels {
+    Count count;
+    std::uint16_t port;
+    std::uint16_t zone;          // index into the template's zones
+    std::uint16_t klass, type;   // the numbers .Class and .Type name
+    wire::Section section = wire::Section::kAnswer;  // failures only
+    const std::string* source = nullptr;             // failures only: the RR template
+    bool operator==(const Labels&) const = default;
+  };
+  void Add(const Labels& labels) {
+    for (const auto& [known, counter] : routes_) {
+      if (known == labels) {
+        counter->value.Add();
+        return;
+      }
+    }
+    Open(labels).value.Add();
+  }
+
+ private:
+  TemplateCounter& Open(const Labels& labels);
+
+  const std::vector<std::string>* zones_;
+  unsigned worker_;
+  std::vector<std::pair<Labels, TemplateCounter*>> routes_;
+};
+
+}  // namespace dnsd::plugins::tmpl
