@@ -145,7 +145,16 @@ TEST_F(HostsThroughDaemon, MetricsShowTheEntriesOfTheFile) {
   const uint16_t metrics_port = FreePort();
   Start("    hosts " + path_ + " {\n        10.7.0.6 c.test\n        fallthrough\n    }",
         "    prometheus 127.0.0.1:" + std::to_string(metrics_port) + "\n");
+  EXPECT_EQ(Addresses("a.test."), Strings{"10.7.0.5"});
   Samples samples = Parse(Body(HttpGet(metrics_port, "/metrics")));
+  double by_hosts = 0;
+  for (const auto& [series, value] : samples) {
+    if (series.rfind("coredns_dns_responses_total{", 0) == 0 && series.find("plugin=\"hosts\"") != std::string::npos &&
+        series.find("rcode=\"NOERROR\"") != std::string::npos) {
+      by_hosts += value;
+    }
+  }
+  EXPECT_GE(by_hosts, 1.0) << "hosts answers are counted with plugin=\"hosts\"";
   EXPECT_EQ(samples["coredns_hosts_entries{hostsfile=\"" + path_ + "\"}"], 6.0);  // 3 names, 3 reverse
   EXPECT_GT(samples["coredns_hosts_reload_timestamp_seconds"], 1.7e9);
 }
