@@ -3,6 +3,8 @@
 // a missing name without fallthrough fails, the metrics show the file, and bad lines stop dnsd.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -117,6 +119,26 @@ TEST_F(HostsThroughDaemon, WithoutFallthroughAMissingNameFailsAndIsNotForwarded)
   ASSERT_TRUE(nodata);
   EXPECT_EQ(nodata->rcode(), LDNS_RCODE_NOERROR);
   EXPECT_EQ(nodata->answer_count(), 0u);
+}
+
+TEST_F(HostsThroughDaemon, ACorefileReloadReplacesTheHostsPluginAndItsReloadThread) {
+  WriteFile(path_, "10.7.0.8 reloaded.test\n");
+  Start("    hosts " + path_ + " {\n        ttl 60\n        reload 100ms\n        fallthrough\n    }");
+  auto ttl_of = [this]() -> int64_t {
+    auto r = Ask("reloaded.test.", LDNS_RR_TYPE_A);
+    if (!r || r->answer_count() != 1) return -1;
+    return ldns_rr_ttl(ldns_rr_list_rr(ldns_pkt_answer(r->pkt()), 0));
+  };
+  ASSERT_EQ(ttl_of(), 60);
+  std::string corefile = ReadFile(daemon_->corefile());
+  corefile.replace(corefile.find("ttl 60"), 6, "ttl 120");
+  WriteFile(daemon_->corefile(), corefile);
+  ASSERT_EQ(::kill(daemon_->pid(), SIGUSR1), 0);
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (ttl_of() != 120 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(ttl_of(), 120) << "the reloaded Corefile's hosts block is not in force";
+  WriteFile(path_, "10.7.0.9 reloaded.test\n# longer\n");
+  EXPECT_TRUE(AnswersWithin("reloaded.test.", {"10.7.0.9"}, 5s)) << "the new plugin does not watch the file";
 }
 
 TEST_F(HostsThroughDaemon, ZonesLimitHostsAndTheRestIsForwarded) {
