@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 
+#include "dnsd/plugins/prometheus/responder.hpp"
 #include "dnsd/wire/builder.hpp"
 
 namespace dnsd::plugins::hosts {
@@ -44,6 +45,7 @@ void HostsHandler::Serve(pipeline::Transaction& tx) {
   if (records && records->count > 0) return Answer(tx, records);
   if (found && found->HasAddresses()) return Answer(tx, nullptr);  // NODATA
   if (config_->fallthrough.Contains(view.qname)) return Next(tx);
+  prometheus::NoteResponder(prometheus::Responder::kServer);  // CoreDNS: the server writes the SERVFAIL
   tx.RespondError(wire::Rcode::kServFail);
 }
 
@@ -52,7 +54,7 @@ void HostsHandler::Serve(pipeline::Transaction& tx) {
 void HostsHandler::Answer(pipeline::Transaction& tx, const RecordSet* records) {
   std::span<std::uint8_t> out(response_);
   std::size_t length = wire::BuildErrorResponse(tx.Query(), tx.View(), wire::Rcode::kNoError, out);
-  if (length == 0) return tx.RespondError(wire::Rcode::kServFail);
+  if (length == 0) return tx.RespondError(wire::Rcode::kServFail);  // cannot happen: 64 KiB of room
   out[2] |= kAaBit;
   if (records && records->count > 0) {
     auto rrs = records->bytes();
@@ -67,6 +69,7 @@ void HostsHandler::Answer(pipeline::Transaction& tx, const RecordSet* records) {
     out[6] = static_cast<std::uint8_t>(records->count >> 8);
     out[7] = static_cast<std::uint8_t>(records->count & 0xFF);
   }
+  prometheus::NoteResponder(prometheus::Responder::kHosts);
   tx.Respond(out.first(length));
 }
 

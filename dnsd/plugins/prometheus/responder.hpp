@@ -15,13 +15,13 @@ namespace dnsd::plugins::prometheus {
 
 // kServer: no plugin noted (the end of the chain's SERVFAIL), label "". Add a plugin before kCount.
 enum class Responder : std::uint8_t {
-  kServer = 0, kCache, kForward, kRewrite, kLoadbalance, kTemplate, kWhoami, kCount
+  kServer = 0, kCache, kForward, kRewrite, kLoadbalance, kTemplate, kWhoami, kHosts, kCount
 };
 inline constexpr std::size_t kResponderSlots = static_cast<std::size_t>(Responder::kCount);
 
 inline constexpr std::string_view ResponderLabel(std::size_t slot) {
   constexpr std::string_view kLabels[kResponderSlots] = {"",            "cache",    "forward", "rewrite",
-                                                          "loadbalance", "template", "whoami"};
+                                                          "loadbalance", "template", "whoami",  "hosts"};
   return slot < kResponderSlots ? kLabels[slot] : std::string_view();
 }
 
