@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
   auto shared_routes = std::make_shared<const dnsd::server::Routes>(std::move(*routes.value));
 
   dnsd::server::Server server(shared_routes, dnsd::server::DefaultWorkerCount());
-  if (std::string error = server.Start(); !error.empty()) return Fail("listen: " + error);
+  if (std::string error = server.Start(); !error.empty()) return Fail(error);
 
   if (!flags.pidfile.empty()) {
     std::ofstream pidfile(flags.pidfile);
@@ -101,8 +101,10 @@ int main(int argc, char** argv) {
     if (!pidfile) return Fail("cannot write pidfile \"" + flags.pidfile + "\"");
   }
   if (!flags.quiet) {
-    for (const auto& port : shared_routes->ports) {
-      for (const auto& zone : port.zones) std::cout << zone.zone_text << ":" << port.port << "\n";
+    // As CoreDNS: "example.org.:53", and "example.org.:53 on 127.0.0.2" for a bound address.
+    for (const auto& listener : shared_routes->listeners) {
+      const std::string on = listener.host.empty() ? "" : " on " + listener.host;
+      for (const auto& zone : listener.zones) std::cout << zone.zone_text << ":" << listener.port << on << "\n";
     }
     std::cout << VersionText() << std::flush;
   }
