@@ -101,11 +101,7 @@ int main(int argc, char** argv) {
     if (!pidfile) return Fail("cannot write pidfile \"" + flags.pidfile + "\"");
   }
   if (!flags.quiet) {
-    // As CoreDNS: "example.org.:53", and "example.org.:53 on 127.0.0.2" for a bound address.
-    for (const auto& listener : shared_routes->listeners) {
-      const std::string on = listener.host.empty() ? "" : " on " + listener.host;
-      for (const auto& zone : listener.zones) std::cout << zone.zone_text << ":" << listener.port << on << "\n";
-    }
+    std::cout << dnsd::server::StartUpZones(*shared_routes);
     std::cout << VersionText() << std::flush;
   }
   dnsd::server::ConfigReloader reloader(source, *corefile.value);

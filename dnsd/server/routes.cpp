@@ -113,6 +113,18 @@ std::string ListenRoutes::AddressText() const {
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
+std::string StartUpZones(const Routes& routes) {
+  std::string text;
+  for (const ListenRoutes& listener : routes.listeners) {
+    std::vector<std::string> zones;
+    for (const ZoneRoute& zone : listener.zones) zones.push_back(zone.zone_text);
+    std::sort(zones.begin(), zones.end());
+    const std::string on = listener.host.empty() ? "" : " on " + listener.host;
+    for (const std::string& zone : zones) text += zone + ":" + std::to_string(listener.port) + on + "\n";
+  }
+  return text;
+}
+
 config::Parsed<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16_t default_port) {
   Routes routes;
   std::map<std::pair<std::uint16_t, std::string>, ListenRoutes> by_address;

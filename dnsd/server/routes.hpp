@@ -47,6 +47,10 @@ struct Routes {
   std::optional<plugins::reload::ReloadOptions> reload;
 };
 
+// What dnsd prints at start-up, as CoreDNS does: per listener its zones, sorted, one a line —
+// "example.org.:53", or "example.org.:53 on 127.0.0.2" for a bound address.
+std::string StartUpZones(const Routes& routes);
+
 // Builds routes from a parsed Corefile; plugin setup errors come back positioned.
 config::Parsed<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16_t default_port);
 

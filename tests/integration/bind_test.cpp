@@ -57,6 +57,18 @@ TEST(Bind, ABoundBlockAnswersOnItsAddressAndNotOnOthers) {
   EXPECT_TRUE(st.exited && st.code == 0) << st.Describe();
 }
 
+TEST(Bind, AnIpv6AddressIsBoundAlone) {
+  Upstream knot;
+  Daemon daemon(".:@PORT@ {\n    bind ::1\n    forward . " + knot.endpoint().ToString() + "\n}\n", {}, "::1");
+  const uint16_t port = daemon.endpoint().port;
+  for (Transport transport : {Transport::kUdp, Transport::kTcp}) {
+    auto reply = Ask("::1", port, zone::kService, transport);
+    ASSERT_TRUE(reply) << daemon.stderr_text();
+    EXPECT_EQ(reply->AnswerData(LDNS_RR_TYPE_A), std::vector<std::string>{zone::kServiceA});
+  }
+  EXPECT_TRUE(Silent("127.0.0.1", port));
+}
+
 TEST(Bind, AnInterfaceNameListensOnItsAddressesLessTheExceptedOnes) {
   Upstream knot;
   Daemon daemon(".:@PORT@ {\n    bind lo 127.0.0.2 { except 127.0.0.1 }\n    forward . " +

@@ -65,6 +65,19 @@ TEST(BuildRoutes, BoundBlocksServeTheSameZoneOnOnePortOnDifferentAddresses) {
   EXPECT_NE(listeners[2].zones[0].chain, listeners[4].zones[0].chain);
 }
 
+TEST(BuildRoutes, StartUpOutputListsEachListenersZonesSortedAsCoreDns) {
+  auto routes = Build(
+      "example.org:1053 sub.example.org:1053 . {\n}\n"
+      "example.net:1053 {\n bind 127.0.0.2 ::1\n}\n");
+  ASSERT_TRUE(routes.ok()) << routes.error.ToString();
+  EXPECT_EQ(StartUpZones(*routes.value),
+            ".:53\n"
+            "example.org.:1053\n"
+            "sub.example.org.:1053\n"
+            "example.net.:1053 on 127.0.0.2\n"
+            "example.net.:1053 on ::1\n");
+}
+
 TEST(BuildRoutes, BindOnAnInterfaceListensOnItsAddresses) {
   auto routes = Build(". {\n bind lo {\n  except 127.0.0.1\n }\n}\n");
   ASSERT_TRUE(routes.ok()) << routes.error.ToString();
