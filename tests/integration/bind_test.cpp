@@ -32,6 +32,15 @@ bool Silent(const std::string& host, uint16_t port) {
   return !Query({host, port}, zone::kService, LDNS_RR_TYPE_A, QueryOptions{}.Timeout(kQuiet)).has_value();
 }
 
+// The daemon answers the test service on `host` over UDP and TCP.
+void ExpectServesOverUdpAndTcp(const Daemon& daemon, const std::string& host) {
+  for (Transport transport : {Transport::kUdp, Transport::kTcp}) {
+    auto reply = Ask(host, daemon.endpoint().port, zone::kService, transport);
+    ASSERT_TRUE(reply) << host << "\n" << daemon.stderr_text();
+    EXPECT_EQ(reply->AnswerData(LDNS_RR_TYPE_A), std::vector<std::string>{zone::kServiceA}) << host;
+  }
+}
+
 std::string Replace(std::string text, const std::string& from, const std::string& to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
     text.replace(at, from.size(), to);
@@ -43,11 +52,7 @@ TEST(Bind, ABoundBlockAnswersOnItsAddressAndNotOnOthers) {
   Daemon daemon(".:@PORT@ {\n    bind 127.0.0.2\n    forward . " + knot.endpoint().ToString() + "\n}\n", {},
                 "127.0.0.2");
   const uint16_t port = daemon.endpoint().port;
-  for (Transport transport : {Transport::kUdp, Transport::kTcp}) {
-    auto reply = Ask("127.0.0.2", port, zone::kService, transport);
-    ASSERT_TRUE(reply) << daemon.stderr_text();
-    EXPECT_EQ(reply->AnswerData(LDNS_RR_TYPE_A), std::vector<std::string>{zone::kServiceA});
-  }
+  ExpectServesOverUdpAndTcp(daemon, "127.0.0.2");
   EXPECT_TRUE(Silent("127.0.0.1", port));
   EXPECT_TRUE(Silent("::1", port));
   // CoreDNS's start-up line for a bound listener.
@@ -61,11 +66,7 @@ TEST(Bind, AnIpv6AddressIsBoundAlone) {
   Upstream knot;
   Daemon daemon(".:@PORT@ {\n    bind ::1\n    forward . " + knot.endpoint().ToString() + "\n}\n", {}, "::1");
   const uint16_t port = daemon.endpoint().port;
-  for (Transport transport : {Transport::kUdp, Transport::kTcp}) {
-    auto reply = Ask("::1", port, zone::kService, transport);
-    ASSERT_TRUE(reply) << daemon.stderr_text();
-    EXPECT_EQ(reply->AnswerData(LDNS_RR_TYPE_A), std::vector<std::string>{zone::kServiceA});
-  }
+  ExpectServesOverUdpAndTcp(daemon, "::1");
   EXPECT_TRUE(Silent("127.0.0.1", port));
 }
 
