@@ -14,14 +14,14 @@ std::unique_ptr<pipeline::Handler> HealthFactory::CreateHandler(pipeline::Worker
 }
 
 void HealthFactory::Start(boost::asio::io_context& /*io*/) {
-  lameduck::Request(options_.lameduck);
   std::string error;
   start_error_.clear();
   server_ = ProbeServer::Acquire(options_.address, &error);
   if (!server_) {
     start_error_ = "plugin/health: " + error;
-    return;
+    return;  // the config does not run: its lameduck is not asked for either
   }
+  lameduck::Request(options_.lameduck);
   server_->Route("/health", [] { return HealthResponse(); });
   std::string host;
   unsigned short port = 0;
