@@ -170,5 +170,39 @@ TEST(Bind, AReloadMovesTheListenerToTheNewAddresses) {
   EXPECT_TRUE(st.exited && st.code == 0) << st.Describe();
 }
 
+// From every address to a bound one on the same port: the new socket opens beside dnsd's own
+// wildcard ones (only its being local can be checked up front), then the wildcard ones close.
+TEST(Bind, AReloadFromTheWildcardToABoundAddressOnTheSamePort) {
+  Upstream knot;
+  const std::string forward = "    forward . " + knot.endpoint().ToString() + "\n";
+  Daemon daemon(".:@PORT@ {\n" + forward + "}\n");
+  const uint16_t port = daemon.endpoint().port;
+  const std::string key = ".:" + std::to_string(port);
+
+  WriteFile(daemon.corefile(), key + " {\n    bind 192.0.2.1\n" + forward + "}\n");
+  ::kill(daemon.pid(), SIGUSR1);
+  for (auto deadline = std::chrono::steady_clock::now() + 5s;
+       daemon.stderr_text().find("192.0.2.1") == std::string::npos && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_NE(daemon.stderr_text().find("is not an address of this host"), std::string::npos) << daemon.stderr_text();
+  EXPECT_TRUE(Ask("127.0.0.1", port, zone::kService)) << "the running config must keep serving";
+
+  WriteFile(daemon.corefile(), key + " {\n    bind 127.0.0.8\n" + forward + "}\n");
+  ::kill(daemon.pid(), SIGUSR1);
+  std::optional<Reply> moved;
+  for (auto deadline = std::chrono::steady_clock::now() + 5s;
+       !moved && std::chrono::steady_clock::now() < deadline;) {
+    moved = Query({"127.0.0.8", port}, zone::kService, LDNS_RR_TYPE_A, QueryOptions{}.Timeout(200ms));
+    // Until the swap the wildcard socket answers 127.0.0.8 too: wait for the wildcard to go.
+    if (moved && !Silent("127.0.0.1", port)) moved.reset();
+  }
+  ASSERT_TRUE(moved) << daemon.stderr_text();
+  ExpectServesOverUdpAndTcp(daemon, "127.0.0.8");
+  EXPECT_TRUE(Silent("::1", port));
+  ExitStatus st = daemon.Stop();
+  EXPECT_TRUE(st.exited && st.code == 0) << st.Describe();
+}
+
 }  // namespace
 }  // namespace dnsd::it
