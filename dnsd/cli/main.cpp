@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
   auto shared_routes = std::make_shared<const dnsd::server::Routes>(std::move(*routes.value));
 
   dnsd::server::Server server(shared_routes, dnsd::server::DefaultWorkerCount());
-  if (std::string error = server.Start(); !error.empty()) return Fail("listen: " + error);
+  if (std::string error = server.Start(); !error.empty()) return Fail(error);
 
   if (!flags.pidfile.empty()) {
     std::ofstream pidfile(flags.pidfile);
@@ -122,9 +122,7 @@ int main(int argc, char** argv) {
     if (!pidfile) return Fail("cannot write pidfile \"" + flags.pidfile + "\"");
   }
   if (!flags.quiet) {
-    for (const auto& port : shared_routes->ports) {
-      for (const auto& zone : port.zones) std::cout << zone.zone_text << ":" << port.port << "\n";
-    }
+    std::cout << dnsd::server::StartUpZones(*shared_routes);
     std::cout << VersionText() << std::flush;
   }
   dnsd::server::ConfigReloader reloader(source, *corefile.value);

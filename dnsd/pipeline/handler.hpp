@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include <boost/asio/io_context.hpp>
@@ -46,6 +47,9 @@ class HandlerFactory {
   // Starts background work that is shared by workers (e.g. health checks); `io` is a worker's
   // io_context chosen by the server. Called once after every factory of the config is built.
   virtual void Start(boost::asio::io_context& /*io*/) {}
+  // Why Start could not do its work, "" if it could (a health or ready listener that cannot bind).
+  // The server then fails start-up, or keeps the old config on a reload, and Stops what it started.
+  virtual std::string StartError() const { return {}; }
   virtual void Stop() {}
   // For the `ready` plugin: false until the plugin can serve (e.g. forward before any upstream
   // is known healthy). Called from any thread.

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "dnsd/plugins/bind/setup.hpp"
 #include "dnsd/plugins/cache/setup.hpp"
 #include "dnsd/plugins/errors/setup.hpp"
 #include "dnsd/plugins/forward/setup.hpp"
@@ -26,7 +27,7 @@ constexpr std::array kPlugins = {
     Plugin{"cancel", nullptr, true},     Plugin{"tls", nullptr, true},
     Plugin{"timeouts", nullptr, true},   Plugin{"reload", &reload::Setup, true},
     Plugin{"nsid", nullptr, true},       Plugin{"bufsize", nullptr, true},
-    Plugin{"root", nullptr, true},       Plugin{"bind", nullptr, true},
+    Plugin{"root", nullptr, true},       Plugin{"bind", nullptr, false, &bind::SetupAll},
     Plugin{"debug", nullptr, true},      Plugin{"trace", nullptr, true},
     Plugin{"ready", &ready::Setup, true}, Plugin{"health", &health::Setup, true},
     Plugin{"pprof", nullptr, true},      Plugin{"prometheus", &prometheus::Setup, true},

@@ -18,6 +18,9 @@ struct SetupContext {
   std::vector<std::string> zones;  // the server block's zones, normalised ("example.org.")
   std::vector<std::string> plugins;  // every plugin of the block, in execution order
   std::vector<std::uint16_t> ports;    // the port of each of `zones` (same order)
+  // The addresses the block listens on (`bind`), canonical ("127.0.0.2", "::1"); empty: every address.
+  // `= {}`: aggregate initialisations that stop before it need not name it.
+  std::vector<std::string> listen_hosts = {};
 };
 
 using SetupResult = config::Parsed<std::unique_ptr<pipeline::HandlerFactory>>;

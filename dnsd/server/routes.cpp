@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <utility>
 
+#include "dnsd/plugins/bind/setup.hpp"
 #include "dnsd/plugins/registry.hpp"
 
 namespace dnsd::server {
@@ -83,7 +86,61 @@ std::shared_ptr<Chain> BuildChain(const config::ServerBlock& block, const plugin
   return chain;
 }
 
+// The block's `bind` lines, resolved against the host's interfaces (read once per config, only when
+// some block has `bind`: CoreDNS resolves names at start-up and at every reload).
+config::Parsed<std::vector<std::string>> BlockListenHosts(
+    const config::ServerBlock& block, std::optional<std::vector<plugins::bind::Interface>>& interfaces) {
+  std::vector<const config::Directive*> binds;
+  for (const config::Directive& directive : block.directives) {
+    if (directive.name.text == "bind") binds.push_back(&directive);
+  }
+  if (binds.empty()) return {std::vector<std::string>{}, {}};
+  if (!interfaces) interfaces = plugins::bind::HostInterfaces();
+  return plugins::bind::ListenHosts(binds, *interfaces);
+}
+
+// CoreDNS's rules for one zone on one port: a listen address serves a zone once, and a zone is
+// either served on bound addresses only or on every address (an unbound listener would contend
+// with the bound ones for the same queries).
+std::optional<config::ConfigError> CheckZoneAddress(const config::ServerAddress& address,
+                                                    const std::string& host,
+                                                    const std::vector<std::string>& served_on) {
+  const std::string zone = "zone \"" + address.zone + "\"";
+  const std::string port = "port " + std::to_string(address.port);
+  if (std::find(served_on.begin(), served_on.end(), host) != served_on.end()) {
+    return ErrorAt(address.token, zone + " on " + (host.empty() ? "" : host + " ") + port +
+                                      " is already defined");
+  }
+  if (host.empty() && !served_on.empty()) {
+    return ErrorAt(address.token, zone + " on " + port + " is already served on " + served_on.front() +
+                                      " by a block with bind (give both blocks bind, as CoreDNS requires)");
+  }
+  if (!host.empty() && std::find(served_on.begin(), served_on.end(), "") != served_on.end()) {
+    return ErrorAt(address.token, zone + " on " + port +
+                                      " is already served on every address by a block without bind "
+                                      "(give both blocks bind, as CoreDNS requires)");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::string ListenRoutes::AddressText() const {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::string StartUpZones(const Routes& routes) {
+  std::string text;
+  for (const ListenRoutes& listener : routes.listeners) {
+    std::vector<std::string> zones;
+    for (const ZoneRoute& zone : listener.zones) zones.push_back(zone.zone_text);
+    std::sort(zones.begin(), zones.end());
+    const std::string on = listener.host.empty() ? "" : " on " + listener.host;
+    for (const std::string& zone : zones) text += zone + ":" + std::to_string(listener.port) + on + "\n";
+  }
+  return text;
+}
 
 config::Parsed<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16_t default_port) {
   std::vector<config::ConfigError> errors;
@@ -95,7 +152,9 @@ config::Parsed<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16
 std::optional<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16_t default_port,
                                   std::vector<config::ConfigError>& errors) {
   Routes routes;
-  std::map<std::uint16_t, PortRoutes> by_port;
+  std::map<std::pair<std::uint16_t, std::string>, ListenRoutes> by_address;
+  std::map<std::pair<std::string, std::uint16_t>, std::vector<std::string>> zone_hosts;
+  std::optional<std::vector<plugins::bind::Interface>> interfaces;
   for (const config::ServerBlock& block : corefile.blocks) {
     std::vector<config::ServerAddress> addresses;
     plugins::SetupContext ctx;
@@ -109,6 +168,9 @@ std::optional<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16_
       ctx.ports.push_back(address.value->port);
       addresses.push_back(std::move(*address.value));
     }
+    config::Parsed<std::vector<std::string>> hosts = BlockListenHosts(block, interfaces);
+    if (hosts.ok()) ctx.listen_hosts = *hosts.value;
+    else errors.push_back(hosts.error);
     // A block whose chain failed still claims its zones, so that a duplicate zone is reported too.
     std::shared_ptr<Chain> chain = BuildChain(block, ctx, errors);
     if (chain) {
@@ -119,31 +181,36 @@ std::optional<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16_
         }
       }
     }
+    const std::vector<std::string> listen_on =
+        ctx.listen_hosts.empty() ? std::vector<std::string>{""} : ctx.listen_hosts;
     for (const config::ServerAddress& address : addresses) {
-      PortRoutes& port = by_port[address.port];
-      port.port = address.port;
       ZoneRoute route;
       if (wire::Name::FromString(address.zone, route.zone) != wire::WireError::kOk) {
         errors.push_back(ErrorAt(address.token, "\"" + address.token.text + "\" is not a valid zone name"));
         continue;
       }
-      for (const ZoneRoute& existing : port.zones) {
-        if (existing.zone == route.zone) {
-          errors.push_back(ErrorAt(address.token, "zone \"" + address.zone + "\" on port " +
-                                                      std::to_string(address.port) + " is already defined"));
-        }
-      }
       route.zone_text = address.zone;
       route.chain = chain;
-      port.zones.push_back(std::move(route));
+      for (const std::string& host : listen_on) {
+        std::vector<std::string>& served_on = zone_hosts[{address.zone, address.port}];
+        if (auto error = CheckZoneAddress(address, host, served_on)) {
+          errors.push_back(*error);
+          break;
+        }
+        served_on.push_back(host);
+        ListenRoutes& listener = by_address[{address.port, host}];
+        listener.host = host;
+        listener.port = address.port;
+        listener.zones.push_back(route);
+      }
     }
   }
-  for (auto& [port, port_routes] : by_port) {
-    std::stable_sort(port_routes.zones.begin(), port_routes.zones.end(),
+  for (auto& [key, listener] : by_address) {
+    std::stable_sort(listener.zones.begin(), listener.zones.end(),
                      [](const ZoneRoute& a, const ZoneRoute& b) {
                        return a.zone.WireLength() > b.zone.WireLength();
                      });
-    routes.ports.push_back(std::move(port_routes));
+    routes.listeners.push_back(std::move(listener));
   }
   if (!errors.empty()) return std::nullopt;
   return routes;

@@ -18,7 +18,8 @@ class Server {
   Server(std::shared_ptr<const Routes> routes, unsigned workers, ListenLimits limits = {});
   ~Server();
 
-  // Opens every worker's sockets; on failure returns the reason and nothing keeps running.
+  // Opens every worker's sockets and starts the plugins' shared work (health checks, the health and
+  // ready listeners); on failure returns the reason and nothing keeps running.
   std::string Start();
   // Blocks until SIGTERM or SIGINT, then stops gracefully. With a `reloader`, SIGUSR1 and SIGHUP
   // reload the config, and so does a change of the Corefile when it has the `reload` plugin.
@@ -27,8 +28,9 @@ class Server {
 
   // Swaps a new config into the running workers without dropping queries: starts the new
   // factories, has every worker build its handlers and switch to them, then stops the old
-  // factories. Call from one thread at a time, while running. Returns what failed (a new port
-  // that cannot be opened); on a port conflict found up front nothing is changed.
+  // factories. Call from one thread at a time, while running. Returns what failed (a new listen
+  // address that cannot be opened, a probe listener that cannot bind); when it is found up front
+  // nothing is changed.
   std::string Reload(std::shared_ptr<const Routes> routes);
   const std::shared_ptr<const Routes>& routes() const { return routes_; }
 

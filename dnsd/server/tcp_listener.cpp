@@ -49,8 +49,8 @@ void TcpTransaction::Respond(std::span<const std::uint8_t> response) {
   connection.listener_->worker().tcp_transactions().Release(this);
 }
 
-TcpListener::TcpListener(Worker& worker, std::size_t port_index, asio::ip::tcp::acceptor acceptor)
-    : worker_(worker), port_index_(port_index), acceptor_(std::move(acceptor)),
+TcpListener::TcpListener(Worker& worker, std::size_t listen_index, asio::ip::tcp::acceptor acceptor)
+    : worker_(worker), listen_index_(listen_index), acceptor_(std::move(acceptor)),
       accept_retry_(acceptor_.get_executor()) {}
 
 void TcpListener::Start() { Accept(); }
@@ -226,7 +226,7 @@ void TcpConnection::Serve() {
   tx->MutableView() = view;
   Worker& worker = listener_->worker();
   worker.QueryStarted();
-  worker.Dispatch(listener_->port_index(), *tx);
+  worker.Dispatch(listener_->listen_index(), *tx);
 }
 
 void TcpConnection::QueryFinished() {

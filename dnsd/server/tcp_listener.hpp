@@ -42,12 +42,12 @@ class TcpListener : public std::enable_shared_from_this<TcpListener> {
   // Open connections, the least recently active first.
   using Connections = std::list<TcpConnection*>;
 
-  TcpListener(Worker& worker, std::size_t port_index, boost::asio::ip::tcp::acceptor acceptor);
+  TcpListener(Worker& worker, std::size_t listen_index, boost::asio::ip::tcp::acceptor acceptor);
   void Start();
   void Close();
 
   Worker& worker() { return worker_; }
-  std::size_t port_index() const { return port_index_; }
+  std::size_t listen_index() const { return listen_index_; }
   Connections::iterator ConnectionOpened(TcpConnection* connection);
   void ConnectionActive(Connections::iterator position);
   void ConnectionClosed(Connections::iterator position) { connections_.erase(position); }
@@ -57,7 +57,7 @@ class TcpListener : public std::enable_shared_from_this<TcpListener> {
   bool CloseLeastRecentlyActiveIdle();
 
   Worker& worker_;
-  std::size_t port_index_;
+  std::size_t listen_index_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer accept_retry_;
   Connections connections_;

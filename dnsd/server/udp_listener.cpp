@@ -66,8 +66,8 @@ class UdpTransaction final : public pipeline::Transaction, public pipeline::Pool
   UdpPeer peer_;
 };
 
-UdpListener::UdpListener(Worker& worker, std::size_t port_index, asio::ip::udp::socket socket)
-    : worker_(worker), port_index_(port_index), socket_(std::move(socket)),
+UdpListener::UdpListener(Worker& worker, std::size_t listen_index, asio::ip::udp::socket socket)
+    : worker_(worker), listen_index_(listen_index), socket_(std::move(socket)),
       receive_buffers_(kBatch), pending_(kBatch) {
   socket_.non_blocking(true);
   const int on = 1;
@@ -162,7 +162,7 @@ void UdpListener::Serve(std::span<const std::uint8_t> packet, const UdpPeer& pee
   tx->Load(packet, peer, local_address_, local_port_);
   tx->MutableView() = view;  // offsets only: valid for the copied bytes too
   worker_.QueryStarted();
-  worker_.Dispatch(port_index_, *tx);
+  worker_.Dispatch(listen_index_, *tx);
 }
 
 void UdpListener::Release(UdpTransaction* tx) {

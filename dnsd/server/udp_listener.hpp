@@ -37,7 +37,7 @@ class UdpListener {
   static constexpr std::size_t kBatch = 32;
   static constexpr std::size_t kMaxQuery = 4096;  // larger datagrams are dropped (MSG_TRUNC)
 
-  UdpListener(Worker& worker, std::size_t port_index, boost::asio::ip::udp::socket socket);
+  UdpListener(Worker& worker, std::size_t listen_index, boost::asio::ip::udp::socket socket);
   ~UdpListener();
 
   void Start();
@@ -54,7 +54,7 @@ class UdpListener {
   void Flush();
 
   Worker& worker_;
-  std::size_t port_index_;
+  std::size_t listen_index_;
   boost::asio::ip::udp::socket socket_;
   bool closed_ = false;
   boost::asio::ip::address local_address_;

@@ -45,7 +45,11 @@ std::string OpenBound(Socket& socket, const asio::ip::address& address, std::uin
   socket.set_option(ReusePort{}, ec);
   if (ec) return "SO_REUSEPORT: " + ec.message();
   socket.bind(endpoint, ec);
-  if (ec) return "bind " + endpoint.address().to_string() + " port " + std::to_string(port) + ": " + ec.message();
+  if (ec == boost::system::errc::address_not_available) {
+    return "bind " + address.to_string() + " port " + std::to_string(port) + ": " + ec.message() +
+           " (not an address of this host)";
+  }
+  if (ec) return "bind " + address.to_string() + " port " + std::to_string(port) + ": " + ec.message();
   return {};
 }
 
@@ -54,7 +58,7 @@ std::string OpenBound(Socket& socket, const asio::ip::address& address, std::uin
 Worker::Worker(unsigned index, std::shared_ptr<const Routes> routes, ListenLimits limits)
     : index_(index), limits_(limits) {
   current_.routes = std::move(routes);
-  ports_ = BuildChains(current_);
+  zones_ = BuildChains(current_);
 }
 
 Worker::~Worker() {
@@ -69,10 +73,10 @@ Worker::~Worker() {
 std::vector<std::vector<Worker::ZoneHandler>> Worker::BuildChains(Generation& generation) {
   pipeline::WorkerContext context{io_, index_};
   std::map<const Chain*, pipeline::Handler*> built;
-  std::vector<std::vector<ZoneHandler>> ports(listener_ports_.size());
-  for (const PortRoutes& port : generation.routes->ports) {
+  std::vector<std::vector<ZoneHandler>> listeners(listen_addresses_.size());
+  for (const ListenRoutes& listener : generation.routes->listeners) {
     std::vector<ZoneHandler> zones;
-    for (const ZoneRoute& zone : port.zones) {
+    for (const ZoneRoute& zone : listener.zones) {
       auto found = built.find(zone.chain.get());
       if (found == built.end()) {
         pipeline::Handler* first = nullptr;
@@ -90,28 +94,36 @@ std::vector<std::vector<Worker::ZoneHandler>> Worker::BuildChains(Generation& ge
       }
       zones.push_back({&zone, found->second});
     }
-    auto index = std::find(listener_ports_.begin(), listener_ports_.end(), port.port);
-    if (index == listener_ports_.end()) {
-      listener_ports_.push_back(port.port);
-      ports.emplace_back();
-      index = listener_ports_.end() - 1;
+    const ListenAddress address{listener.host, listener.port};
+    auto index = std::find(listen_addresses_.begin(), listen_addresses_.end(), address);
+    if (index == listen_addresses_.end()) {
+      listen_addresses_.push_back(address);
+      listeners.emplace_back();
+      index = listen_addresses_.end() - 1;
     }
-    ports[static_cast<std::size_t>(index - listener_ports_.begin())] = std::move(zones);
+    listeners[static_cast<std::size_t>(index - listen_addresses_.begin())] = std::move(zones);
   }
-  return ports;
+  return listeners;
 }
 
-std::string Worker::OpenPort(std::size_t port_index) {
-  const asio::ip::address any4 = asio::ip::address_v4::any();
-  const asio::ip::address any6 = asio::ip::address_v6::any();
-  const std::uint16_t port = listener_ports_[port_index];
-  if (listeners_.size() <= port_index) listeners_.resize(port_index + 1);
-  PortListeners& opened = listeners_[port_index];
-  for (const asio::ip::address& address : {any4, any6}) {
+std::string Worker::OpenListener(std::size_t listen_index) {
+  const ListenAddress& listen = listen_addresses_[listen_index];
+  std::vector<asio::ip::address> addresses;
+  if (listen.host.empty()) {
+    addresses = {asio::ip::address_v4::any(), asio::ip::address_v6::any()};
+  } else {
+    error_code ec;
+    addresses = {asio::ip::make_address(listen.host, ec)};
+    if (ec) return "\"" + listen.host + "\" is not an IP address";  // bind checked it: not reached
+  }
+  const std::uint16_t port = listen.port;
+  if (listeners_.size() <= listen_index) listeners_.resize(listen_index + 1);
+  PortListeners& opened = listeners_[listen_index];
+  for (const asio::ip::address& address : addresses) {
     asio::ip::udp::socket udp(io_);
     std::string error = OpenBound<asio::ip::udp::socket, asio::ip::udp>(udp, address, port);
     if (!error.empty()) {
-      if (address.is_v6()) {
+      if (address.is_v6() && listen.host.empty()) {
         if (index_ == 0) Log(LogLevel::kWarning, "IPv6 unavailable, serving IPv4 only: " + error);
         continue;
       }
@@ -123,15 +135,15 @@ std::string Worker::OpenPort(std::size_t port_index) {
     error_code ec;
     tcp.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) return "tcp listen: " + ec.message();
-    opened.udp.push_back(std::make_unique<UdpListener>(*this, port_index, std::move(udp)));
-    opened.tcp.push_back(std::make_shared<TcpListener>(*this, port_index, std::move(tcp)));
+    opened.udp.push_back(std::make_unique<UdpListener>(*this, listen_index, std::move(udp)));
+    opened.tcp.push_back(std::make_shared<TcpListener>(*this, listen_index, std::move(tcp)));
   }
   return {};
 }
 
 std::string Worker::Listen() {
-  for (std::size_t i = 0; i < listener_ports_.size(); ++i) {
-    if (std::string error = OpenPort(i); !error.empty()) return error;
+  for (std::size_t i = 0; i < listen_addresses_.size(); ++i) {
+    if (std::string error = OpenListener(i); !error.empty()) return error;
   }
   for (PortListeners& port : listeners_) {
     for (auto& listener : port.udp) listener->Start();
@@ -144,17 +156,19 @@ std::string Worker::Listen() {
 std::string Worker::SwapRoutes(std::shared_ptr<const Routes> routes) {
   Generation next;
   next.routes = std::move(routes);
-  std::vector<std::vector<ZoneHandler>> ports = BuildChains(next);
+  std::vector<std::vector<ZoneHandler>> zones = BuildChains(next);
   std::string errors;
-  listeners_.resize(listener_ports_.size());
-  for (std::size_t i = 0; i < listener_ports_.size(); ++i) {
+  listeners_.resize(listen_addresses_.size());
+  for (std::size_t i = 0; i < listen_addresses_.size(); ++i) {
     PortListeners& port = listeners_[i];
-    const bool served = !ports[i].empty();
+    const bool served = !zones[i].empty();
     const bool open = !port.udp.empty();
     if (served && !open && listening_) {
-      if (std::string error = OpenPort(i); !error.empty()) {
-        errors += (errors.empty() ? "" : "; ") + std::string("port ") +
-                  std::to_string(listener_ports_[i]) + ": " + error;
+      if (std::string error = OpenListener(i); !error.empty()) {
+        const ListenAddress& address = listen_addresses_[i];
+        errors += (errors.empty() ? "" : "; ") +
+                  (address.host.empty() ? std::string("port ") : address.host + " port ") +
+                  std::to_string(address.port) + ": " + error;
       }
       for (auto& listener : port.udp) listener->Start();
       for (auto& listener : port.tcp) listener->Start();
@@ -166,7 +180,7 @@ std::string Worker::SwapRoutes(std::shared_ptr<const Routes> routes) {
     }
   }
   // From here on Dispatch uses the new chains; the old ones only finish what they hold.
-  ports_ = std::move(ports);
+  zones_ = std::move(zones);
   current_.retired_at = std::chrono::steady_clock::now();
   retired_.push_back(std::move(current_));
   current_ = std::move(next);
@@ -210,9 +224,9 @@ void Worker::DrainThenStop(std::chrono::steady_clock::time_point deadline) {
   drain_timer_.async_wait([this, deadline](const error_code&) { DrainThenStop(deadline); });
 }
 
-void Worker::Dispatch(std::size_t port_index, pipeline::Transaction& tx) {
+void Worker::Dispatch(std::size_t listen_index, pipeline::Transaction& tx) {
   const wire::Name& qname = tx.View().qname;
-  for (const ZoneHandler& zone : ports_[port_index]) {
+  for (const ZoneHandler& zone : zones_[listen_index]) {
     if (qname.IsSubdomainOf(zone.route->zone)) {
       if (zone.first) zone.first->Serve(tx);
       else tx.RespondError(wire::Rcode::kServFail);

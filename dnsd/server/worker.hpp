@@ -1,4 +1,4 @@
-// One worker thread: its io_context, its own sockets on every configured port (SO_REUSEPORT), and
+// One worker thread: its io_context, its own sockets on every listen address (SO_REUSEPORT), and
 // its own instance of every plugin chain. Workers share nothing but the compiled Routes.
 #pragma once
 
@@ -39,13 +39,15 @@ class Worker {
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  // Opens this worker's UDP and TCP sockets on every port, IPv4 and IPv6 (IPv6 is skipped with a
-  // warning where the host has none). Returns an empty string or what failed.
+  // Opens this worker's UDP and TCP sockets on every listen address: a bound host, or every address
+  // IPv4 and IPv6 (IPv6 is skipped with a warning where the host has none). Returns an empty string
+  // or what failed.
   std::string Listen();
   // Config reload; must run on this worker's thread (post it). Builds this worker's handlers of
-  // `routes`, opens sockets for ports that are new and closes those of ports that are gone; queries
-  // read after this call go to the new chains, queries already in them finish there. The old
-  // handlers are freed limits().retire_after later. Returns "" or the ports that failed to open.
+  // `routes`, opens sockets for listen addresses that are new and closes those of addresses that are
+  // gone; queries read after this call go to the new chains, queries already in them finish there.
+  // The old handlers are freed limits().retire_after later. Returns "" or the addresses that failed
+  // to open.
   std::string SwapRoutes(std::shared_ptr<const Routes> routes);
   std::size_t retired_generations() const { return retired_.size(); }
   void Run();
@@ -58,9 +60,9 @@ class Worker {
   pipeline::TransactionPool<TcpTransaction>& tcp_transactions() { return tcp_transactions_; }
   const ListenLimits& limits() const { return limits_; }
 
-  // Hands a served query to the chain of the longest zone on `port_index` that contains it, or
-  // answers REFUSED when no zone does (CoreDNS does the same).
-  void Dispatch(std::size_t port_index, pipeline::Transaction& tx);
+  // Hands a served query to the chain of the longest zone on listener `listen_index` that contains
+  // it, or answers REFUSED when no zone does (CoreDNS does the same).
+  void Dispatch(std::size_t listen_index, pipeline::Transaction& tx);
 
   // In-flight accounting for graceful shutdown; single-threaded, no atomics needed.
   void QueryStarted() { ++in_flight_; }
@@ -81,10 +83,15 @@ class Worker {
     std::vector<std::unique_ptr<UdpListener>> udp;
     std::vector<std::shared_ptr<TcpListener>> tcp;
   };
-  // Builds `generation`'s handlers and returns the zones of each listener port index (ports the
-  // routes do not have get none); new ports are appended to listener_ports_.
+  struct ListenAddress {
+    std::string host;  // "": every address
+    std::uint16_t port = 0;
+    bool operator==(const ListenAddress&) const = default;
+  };
+  // Builds `generation`'s handlers and returns the zones of each listen index (addresses the
+  // routes do not have get none); new addresses are appended to listen_addresses_.
   std::vector<std::vector<ZoneHandler>> BuildChains(Generation& generation);
-  std::string OpenPort(std::size_t port_index);
+  std::string OpenListener(std::size_t listen_index);
   void CloseListeners();
   void RetireLater();
   void DrainThenStop(std::chrono::steady_clock::time_point deadline);
@@ -94,12 +101,12 @@ class Worker {
   ListenLimits limits_;
   Generation current_;
   std::vector<Generation> retired_;  // replaced by a reload, freed retire_after later
-  // Port index -> port number, stable for the worker's life: listeners keep their index across
-  // reloads, so a port that stays keeps its sockets and in-flight TCP connections.
-  std::vector<std::uint16_t> listener_ports_;
-  std::vector<std::vector<ZoneHandler>> ports_;  // indexed like listener_ports_
-  std::vector<PortListeners> listeners_;         // indexed like listener_ports_
-  std::vector<PortListeners> closed_listeners_;  // of removed ports: their transactions may be in flight
+  // Listen index -> address, stable for the worker's life: listeners keep their index across
+  // reloads, so an address that stays keeps its sockets and in-flight TCP connections.
+  std::vector<ListenAddress> listen_addresses_;
+  std::vector<std::vector<ZoneHandler>> zones_;  // indexed like listen_addresses_
+  std::vector<PortListeners> listeners_;         // indexed like listen_addresses_
+  std::vector<PortListeners> closed_listeners_;  // of removed addresses: their transactions may be in flight
   bool listening_ = false;
   boost::asio::steady_timer drain_timer_{io_};
   boost::asio::steady_timer retire_timer_{io_};

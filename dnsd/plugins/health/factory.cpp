@@ -1,7 +1,5 @@
 #include "dnsd/plugins/health/factory.hpp"
 
-#include <iostream>
-
 #include "dnsd/plugins/health/lameduck.hpp"
 
 namespace dnsd::plugins::health {
@@ -16,13 +14,14 @@ std::unique_ptr<pipeline::Handler> HealthFactory::CreateHandler(pipeline::Worker
 }
 
 void HealthFactory::Start(boost::asio::io_context& /*io*/) {
-  lameduck::Request(options_.lameduck);
   std::string error;
+  start_error_.clear();
   server_ = ProbeServer::Acquire(options_.address, &error);
   if (!server_) {
-    std::cerr << "[ERROR] plugin/health: " << error << "\n";
-    return;
+    start_error_ = "plugin/health: " + error;
+    return;  // the config does not run: its lameduck is not asked for either
   }
+  lameduck::Request(options_.lameduck);
   server_->Route("/health", [] { return HealthResponse(); });
   std::string host;
   unsigned short port = 0;

@@ -26,15 +26,17 @@ class HealthFactory : public pipeline::HandlerFactory {
 
   std::unique_ptr<pipeline::Handler> CreateHandler(pipeline::WorkerContext& worker) override;
   // Registers the lameduck duration and starts (or joins) the HTTP listener; a listen failure is
-  // logged to stderr and leaves DNS serving.
+  // reported by StartError (the server does not start, as CoreDNS).
   void Start(boost::asio::io_context& io) override;
   void Stop() override;
+  std::string StartError() const override { return start_error_; }
 
   const Options& options() const { return options_; }
 
  private:
   Options options_;
   std::shared_ptr<ProbeServer> server_;
+  std::string start_error_;
   std::unique_ptr<SelfCheck> self_check_;  // CoreDNS's once-a-second GET of its own /health
 };
 

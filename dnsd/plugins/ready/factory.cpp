@@ -1,7 +1,6 @@
 #include "dnsd/plugins/ready/factory.hpp"
 
 #include <algorithm>
-#include <iostream>
 #include <map>
 #include <mutex>
 
@@ -83,9 +82,10 @@ void ReadyFactory::Start(boost::asio::io_context& /*io*/) {
   list_ = Watchlist::For(address_);
   for (const Watched& w : watched_) list_->Add(this, w.name, w.factory);
   std::string error;
+  start_error_.clear();
   server_ = health::ProbeServer::Acquire(address_, &error);
   if (!server_) {
-    std::cerr << "[ERROR] plugin/ready: " << error << "\n";
+    start_error_ = "plugin/ready: " + error;
     return;
   }
   server_->Route("/ready", [list = list_] { return list->Check(); });

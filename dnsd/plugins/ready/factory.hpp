@@ -23,8 +23,10 @@ class ReadyFactory : public pipeline::HandlerFactory {
   ~ReadyFactory() override;
 
   std::unique_ptr<pipeline::Handler> CreateHandler(pipeline::WorkerContext& worker) override;
+  // Joins (or starts) the HTTP listener; one that cannot bind is reported by StartError.
   void Start(boost::asio::io_context& io) override;
   void Stop() override;
+  std::string StartError() const override { return start_error_; }
 
   const std::string& address() const { return address_; }
   // The plugins of this factory's server block (set by WatchChain before Start).
@@ -42,6 +44,7 @@ class ReadyFactory : public pipeline::HandlerFactory {
   std::vector<Watched> watched_;
   std::shared_ptr<Watchlist> list_;
   std::shared_ptr<health::ProbeServer> server_;
+  std::string start_error_;
 };
 
 // The hook the server calls for every chain after building it and before starting factories:

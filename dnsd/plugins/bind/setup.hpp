@@ -1,0 +1,38 @@
+// bind plugin: `bind ADDRESS|IFACE ... [{ except ADDRESS|IFACE ... }]` (CoreDNS 1.11). The lines of
+// a server block add up; an interface name stands for every address of that interface at (re)load
+// time; `except` removes addresses from its own line. The server reads the block's listen hosts
+// before it builds the block's chain and serves the block's zones only on those addresses.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dnsd/plugins/registry.hpp"
+
+namespace dnsd::plugins::bind {
+
+// A network interface and its addresses, as getifaddrs(3) lists them (IPv6 link-local ones carry
+// the interface as zone, "fe80::1%eth0", as CoreDNS writes them).
+struct Interface {
+  std::string name;
+  std::vector<std::string> addresses;
+};
+std::vector<Interface> HostInterfaces();
+
+// The listen hosts of a server block's `bind` directives, in order, as canonical address text
+// ("127.0.0.2", "::1"). Errors point and start with "bind: ". `interfaces` is what names resolve
+// against (HostInterfaces() in the daemon).
+config::Parsed<std::vector<std::string>> ListenHosts(std::span<const config::Directive* const> directives,
+                                                     std::span<const Interface> interfaces);
+
+// Takes no part in serving queries: the routes already hold the listen hosts.
+class BindFactory : public pipeline::HandlerFactory {
+ public:
+  std::unique_ptr<pipeline::Handler> CreateHandler(pipeline::WorkerContext&) override { return nullptr; }
+};
+
+SetupResult SetupAll(std::span<const config::Directive* const> directives, const SetupContext& ctx);
+
+}  // namespace dnsd::plugins::bind
