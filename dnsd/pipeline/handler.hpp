@@ -43,6 +43,10 @@ class HandlerFactory {
   // Starts background work that is shared by workers (e.g. health checks); `io` is a worker's
   // io_context chosen by the server. Called once after every factory of the config is built.
   virtual void Start(boost::asio::io_context& /*io*/) {}
+  // Called once every worker passes queries to this factory's handlers: at start-up once the
+  // workers run, on reload once every worker has switched to the new config. Called from the
+  // thread that runs the server, not the io_context given to Start: post work there.
+  virtual void Serving() {}
   virtual void Stop() {}
   // For the `ready` plugin: false until the plugin can serve (e.g. forward before any upstream
   // is known healthy). Called from any thread.

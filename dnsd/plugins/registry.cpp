@@ -8,6 +8,7 @@
 #include "dnsd/plugins/health/setup.hpp"
 #include "dnsd/plugins/ready/setup.hpp"
 #include "dnsd/plugins/log/setup.hpp"
+#include "dnsd/plugins/loop/setup.hpp"
 #include "dnsd/plugins/prometheus/setup.hpp"
 #include "dnsd/plugins/reload/setup.hpp"
 #include "dnsd/plugins/rewrite/setup.hpp"
@@ -41,7 +42,7 @@ constexpr std::array kPlugins = {
     Plugin{"k8s_external", nullptr, true}, Plugin{"kubernetes", nullptr, true},
     Plugin{"file", nullptr, false},      Plugin{"auto", nullptr, true},
     Plugin{"secondary", nullptr, true},  Plugin{"etcd", nullptr, true},
-    Plugin{"loop", nullptr, true},       Plugin{"forward", &forward::Setup, true},
+    Plugin{"loop", &loop::Setup, true},     Plugin{"forward", &forward::Setup, true},
     Plugin{"grpc", nullptr, true},       Plugin{"erratic", nullptr, true},
     Plugin{"whoami", nullptr, true},     Plugin{"on", nullptr, false},
     Plugin{"sign", nullptr, true},       Plugin{"view", nullptr, true},

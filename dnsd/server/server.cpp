@@ -112,6 +112,13 @@ void StartFactories(const Routes& routes, boost::asio::io_context& io) {
   }
 }
 
+// For work that must see the config's handlers serving (loop's probe of the server itself).
+void AnnounceServing(const Routes& routes) {
+  for (const auto& chain : routes.chains) {
+    for (const auto& factory : chain->factories) factory->Serving();
+  }
+}
+
 void StopFactories(const Routes& routes) {
   for (const auto& chain : routes.chains) {
     for (const auto& factory : chain->factories) factory->Stop();
@@ -133,6 +140,7 @@ std::string Server::Start() {
   for (auto& worker : workers_) {
     threads_.emplace_back([w = worker.get()] { w->Run(); });
   }
+  AnnounceServing(*routes_);
   return {};
 }
 
@@ -164,6 +172,7 @@ std::string Server::Reload(std::shared_ptr<const Routes> next) {
   // The new config is in; a new port that would not open (taken between the check and the bind)
   // is logged, the rest of the config serves.
   if (!errors.empty()) Log(LogLevel::kError, "listen: " + errors);
+  AnnounceServing(*next);
   std::shared_ptr<const Routes> old = std::exchange(routes_, std::move(next));
   RunOn(shared_io, [&] { StopFactories(*old); });
   return {};
