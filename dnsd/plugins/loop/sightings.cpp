@@ -26,8 +26,11 @@ std::string ProbeName(std::string_view zone, std::uint64_t a, std::uint64_t b) {
 }
 
 std::uint64_t RandomLabel() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  return rng() >> 1;
+  // Straight from the OS: whoever could guess the name could halt the server with three queries
+  // while it probes (why CoreDNS later moved to crypto/rand).
+  std::random_device os;
+  const std::uint64_t high = os(), low = os();
+  return (high << 32 | (low & 0xFFFFFFFFu)) >> 1;
 }
 
 Sightings::Sightings(std::string zone, std::string probe_name, std::string listen_address)

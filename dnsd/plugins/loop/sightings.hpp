@@ -19,7 +19,8 @@ inline constexpr std::uint16_t kTypeHinfo = 13;
 
 // "<a>.<b>.<zone>" ("<a>.<b>." for the root zone), as CoreDNS's dnsutil.Join.
 std::string ProbeName(std::string_view zone, std::uint64_t a, std::uint64_t b);
-// CoreDNS 1.11 labels its probe with Go's rand.Int(): a non-negative 63-bit number.
+// CoreDNS 1.11 labels its probe with Go's rand.Int(): a non-negative 63-bit number (drawn here
+// from the OS's random source).
 std::uint64_t RandomLabel();
 
 class Sightings {
