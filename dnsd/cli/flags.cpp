@@ -35,7 +35,7 @@ FlagsResult ParseFlags(const std::vector<std::string>& args) {
     }
     bool* boolean = name == "quiet" ? &flags.quiet : name == "plugins" ? &flags.plugins
                   : name == "version" ? &flags.version : (name == "h" || name == "help") ? &flags.help
-                  : nullptr;
+                  : name == "check" ? &flags.check : nullptr;
     if (boolean) {
       if (value && !ParseBool(*value, boolean)) {
         result.error = "invalid boolean value \"" + *value + "\" for -" + name;
@@ -74,6 +74,8 @@ FlagsResult ParseFlags(const std::vector<std::string>& args) {
 
 std::string Usage(const std::string& program) {
   return "Usage of " + program + ":\n"
+         "  -check\n"
+         "    \tCheck the Corefile: print every error (file:line:column) and exit; 0 when there is none (dnsd only)\n"
          "  -conf string\n"
          "    \tCorefile to load (default \"Corefile\"; \"stdin\" reads standard input)\n"
          "  -dns.port string\n"

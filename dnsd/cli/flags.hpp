@@ -17,6 +17,7 @@ struct Flags {
   bool plugins = false;               // -plugins: list plugins and exit
   bool version = false;               // -version: show version and exit
   bool help = false;                  // -h / -help
+  bool check = false;                 // -check (dnsd's own): set up every plugin, print every error, exit
 };
 
 struct FlagsResult {

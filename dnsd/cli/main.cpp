@@ -44,6 +44,26 @@ int Fail(const std::string& message) {
   return 1;
 }
 
+// -check: every error of the Corefile, one per line, without listening anywhere. A syntax error
+// ends the parse, so it is the only one; past the parse, each block and directive is set up.
+int Check(const dnsd::config::Parsed<dnsd::config::Corefile>& corefile,
+          const dnsd::server::ConfigSource& source) {
+  const std::string name = source.path.empty() ? source.builtin_name : source.path;
+  if (!corefile.ok()) {
+    std::cerr << corefile.error.ToString() << "\n";
+    return 1;
+  }
+  std::vector<dnsd::config::ConfigError> errors;
+  dnsd::server::BuildRoutes(*corefile.value, source.default_port, errors);
+  for (const dnsd::config::ConfigError& error : errors) std::cerr << error.ToString() << "\n";
+  if (!errors.empty()) {
+    std::cerr << name << ": " << errors.size() << (errors.size() == 1 ? " error\n" : " errors\n");
+    return 1;
+  }
+  std::cout << name << ": ok\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -86,6 +106,7 @@ int main(int argc, char** argv) {
   }
   corefile = source.path.empty() ? dnsd::config::ParseCorefile(source.builtin_text, source.builtin_name)
                                  : dnsd::config::ParseCorefileFromPath(source.path);
+  if (flags.check) return Check(corefile, source);
   if (!corefile.ok()) return Fail(corefile.error.ToString());
 
   auto routes = dnsd::server::BuildRoutes(*corefile.value, source.default_port);

@@ -6,12 +6,16 @@
 #include "dnsd/plugins/errors/setup.hpp"
 #include "dnsd/plugins/forward/setup.hpp"
 #include "dnsd/plugins/health/setup.hpp"
+#include "dnsd/plugins/loadbalance/setup.hpp"
+#include "dnsd/plugins/hosts/setup.hpp"
 #include "dnsd/plugins/ready/setup.hpp"
 #include "dnsd/plugins/log/setup.hpp"
 #include "dnsd/plugins/loop/setup.hpp"
 #include "dnsd/plugins/prometheus/setup.hpp"
 #include "dnsd/plugins/reload/setup.hpp"
 #include "dnsd/plugins/rewrite/setup.hpp"
+#include "dnsd/plugins/template/setup.hpp"
+#include "dnsd/plugins/whoami/setup.hpp"
 
 namespace dnsd::plugins {
 namespace {
@@ -32,19 +36,19 @@ constexpr std::array kPlugins = {
     Plugin{"dnstap", nullptr, true},     Plugin{"local", nullptr, true},
     Plugin{"dns64", nullptr, true},      Plugin{"acl", nullptr, true},
     Plugin{"any", nullptr, true},        Plugin{"chaos", nullptr, true},
-    Plugin{"loadbalance", nullptr, true}, Plugin{"tsig", nullptr, true},
+    Plugin{"loadbalance", &loadbalance::Setup, true}, Plugin{"tsig", nullptr, true},
     Plugin{"cache", &cache::Setup, true},      Plugin{"rewrite", nullptr, false, &rewrite::SetupAll},
     Plugin{"header", nullptr, false},    Plugin{"dnssec", nullptr, true},
     Plugin{"autopath", nullptr, true},   Plugin{"minimal", nullptr, true},
-    Plugin{"template", nullptr, false},  Plugin{"transfer", nullptr, true},
-    Plugin{"hosts", nullptr, true},      Plugin{"route53", nullptr, true},
+    Plugin{"template", &tmpl::Setup, false},  Plugin{"transfer", nullptr, true},
+    Plugin{"hosts", &hosts::Setup, true},    Plugin{"route53", nullptr, true},
     Plugin{"azure", nullptr, true},      Plugin{"clouddns", nullptr, true},
     Plugin{"k8s_external", nullptr, true}, Plugin{"kubernetes", nullptr, true},
     Plugin{"file", nullptr, false},      Plugin{"auto", nullptr, true},
     Plugin{"secondary", nullptr, true},  Plugin{"etcd", nullptr, true},
     Plugin{"loop", &loop::Setup, true},     Plugin{"forward", &forward::Setup, true},
     Plugin{"grpc", nullptr, true},       Plugin{"erratic", nullptr, true},
-    Plugin{"whoami", nullptr, true},     Plugin{"on", nullptr, false},
+    Plugin{"whoami", &whoami::Setup, true},     Plugin{"on", nullptr, false},
     Plugin{"sign", nullptr, true},       Plugin{"view", nullptr, true},
 };
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dnsd/config/corefile.hpp"
@@ -39,7 +40,14 @@ struct Routes {
   std::optional<plugins::reload::ReloadOptions> reload;
 };
 
-// Builds routes from a parsed Corefile; plugin setup errors come back positioned.
+// Where the `kubernetes` refusal points users: how dnsd serves cluster names beside CoreDNS.
+inline constexpr std::string_view kKubernetesDocs = "docs/compatibility.md#kubernetes";
+
+// Builds routes from a parsed Corefile; plugin setup errors come back positioned (the first one).
 config::Parsed<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16_t default_port);
+// The same, going on after an error: every error of every block is appended to `errors`, in
+// Corefile order (`dnsd -check`). Routes only when there was none.
+std::optional<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16_t default_port,
+                                  std::vector<config::ConfigError>& errors);
 
 }  // namespace dnsd::server

@@ -7,7 +7,7 @@ namespace {
 
 constexpr std::uint16_t kQr = 0x8000, kTc = 0x0200, kRd = 0x0100, kCd = 0x0010;
 constexpr std::uint16_t kOpcodeMask = 0x7800;
-constexpr std::size_t kOptSize = 11;  // root owner, TYPE, CLASS, TTL, RDLENGTH=0
+}  // namespace
 
 void WriteOpt(std::uint8_t* p, bool dnssec_ok) {
   const std::uint8_t opt[kOptSize] = {0,
@@ -23,8 +23,6 @@ void WriteOpt(std::uint8_t* p, bool dnssec_ok) {
                                       0};
   std::memcpy(p, opt, kOptSize);
 }
-
-}  // namespace
 
 // Mirrors miekg/dns Msg.SetRcode -> SetReply: ID, opcode, RD and CD copied, QR set, AA/TC/RA/AD
 // clear. The question is copied verbatim from the query bytes (the client's case): the parser

@@ -11,6 +11,10 @@ namespace dnsd::wire {
 
 // Our advertised EDNS payload size in error/truncated responses (DNS flag day 2020).
 inline constexpr std::uint16_t kOurUdpPayload = 1232;
+inline constexpr std::size_t kOptSize = 11;  // our OPT: root owner, TYPE, CLASS, TTL, RDLENGTH=0
+
+// Our OPT record for answers dnsd makes itself (payload kOurUdpPayload, no options, DO as given).
+void WriteOpt(std::uint8_t* p, bool dnssec_ok);
 
 // Response to a parsed query with the given rcode: same ID, opcode, RD and CD, QR set, the question
 // copied, and an OPT record (no options, DO echoed) when the query had EDNS. Returns the length

@@ -103,9 +103,17 @@ std::size_t Name::LabelCount() const {
 }
 
 std::string Name::ToString() const {
-  if (IsRoot()) return ".";
   std::string text;
   text.reserve(length_ + 8);
+  AppendTo(text);
+  return text;
+}
+
+void Name::AppendTo(std::string& text) const {
+  if (IsRoot()) {
+    text.push_back('.');
+    return;
+  }
   for (std::size_t pos = 0; bytes_[pos] != 0;) {
     const std::size_t label_end = pos + 1 + bytes_[pos];
     for (std::size_t i = pos + 1; i < label_end; ++i) {
@@ -125,7 +133,6 @@ std::string Name::ToString() const {
     text.push_back('.');
     pos = label_end;
   }
-  return text;
 }
 
 void Name::ToLower() {

@@ -42,6 +42,8 @@ class Name {
 
   // Presentation form with a trailing dot, escaping as RFC 4343 / ldns do.
   std::string ToString() const;
+  // The same, appended to `text` (no allocation when it has room).
+  void AppendTo(std::string& text) const;
   // Lower-cases the stored octets in place.
   void ToLower();
 

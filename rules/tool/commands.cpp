@@ -1,5 +1,8 @@
 #include "commands.hpp"
 
+#include <optional>
+
+#include "daemon_check.hpp"
 #include "dnsd/plugins/rewrite/question_name.hpp"
 #include "dnsd/wire/name.hpp"
 #include "rule_input.hpp"
@@ -47,6 +50,20 @@ bool Loaded(const Input& input, std::ostream& err) {
 
 int Check(const std::string& file, std::ostream& out, std::ostream& err) {
   Input input = LoadInput(file);
+  if (!input.is_yaml && input.corefile_parsed) {
+    // The daemon judges the whole Corefile (its rewrite lines included): its errors are the list.
+    if (std::optional<DaemonCheck> daemon = RunDaemonCheck(file)) {
+      for (const std::string& error : daemon->errors) err << error << "\n";
+      if (!daemon->ok) {
+        err << file << ": " << daemon->errors.size() << (daemon->errors.size() == 1 ? " error" : " errors")
+            << " (" << daemon->binary << " -check)\n";
+        return 1;
+      }
+    } else {
+      err << "dnsd-rules: warning: no dnsd binary found (beside dnsd-rules, on PATH or in $DNSD_BINARY): "
+             "only the rewrite lines were checked\n";
+    }
+  }
   if (!Loaded(input, err)) return 1;
   std::size_t count = 0;
   for (const RuleList& list : input.lists) count += list.rule_set->rules().size();

@@ -76,6 +76,7 @@ Input LoadCorefile(const std::string& path) {
     input.errors.push_back(ToString(corefile.error));
     return input;
   }
+  input.corefile_parsed = true;
   for (const config::ServerBlock& block : corefile.value->blocks) LoadBlock(block, input);
   return input;
 }

@@ -20,6 +20,7 @@ struct Input {
   std::vector<RuleList> lists;    // only lists that compiled
   std::vector<std::string> errors;  // "file:line:column: message", every one found
   bool is_yaml = false;
+  bool corefile_parsed = false;  // a Corefile whose syntax is sound (its plugins may still be wrong)
 };
 
 bool LooksLikeYaml(const std::string& path, const std::string& text);

@@ -67,6 +67,27 @@ TEST_P(ConfigError, ExitsNonZeroAndPointsAtFileLineColumn) {
 INSTANTIATE_TEST_SUITE_P(Corefiles, ConfigError, ::testing::ValuesIn(kBadConfigs),
                          [](const auto& info) { return std::string(info.param.label); });
 
+TEST(CommandLine, CheckListsEveryErrorAndListensNowhere) {
+  TempDir dir("dnsd-check");
+  const uint16_t port = FreePort();
+  WriteFile(dir / "Corefile", ".:" + std::to_string(port) +
+                                  " {\n    nosuchplugin\n    forward . 127.0.0.1:99999\n}\n"
+                                  "example.org:" + std::to_string(port) + " {\n    cache 30 {\n        bogus\n    }\n}\n");
+  RunResult r = RunToCompletion({DaemonBinary(), "-check", "-conf", (dir / "Corefile").string()}, 5000ms);
+  EXPECT_TRUE(r.status.exited && r.status.code == 1) << r.status.Describe() << "\n" << r.err;
+  for (const char* where : {"Corefile:2:5: unknown plugin \"nosuchplugin\"", "Corefile:3:", "Corefile:7:",
+                            ": 3 errors"}) {
+    EXPECT_NE(r.err.find(where), std::string::npos) << where << "\n" << r.err;
+  }
+
+  WriteFile(dir / "Corefile", ".:" + std::to_string(port) + " {\n    forward . 127.0.0.1:53\n}\n");
+  r = RunToCompletion({DaemonBinary(), "-check", "-conf", (dir / "Corefile").string()}, 5000ms);
+  EXPECT_TRUE(r.status.exited && r.status.code == 0) << r.status.Describe() << "\n" << r.err;
+  EXPECT_NE(r.out.find("Corefile: ok"), std::string::npos) << r.out;
+  // It exited without serving: nothing answers on the port.
+  EXPECT_FALSE(Query({"127.0.0.1", port}, zone::kService, LDNS_RR_TYPE_A, QueryOptions{}.Timeout(300ms)));
+}
+
 TEST(CommandLine, MissingConfigFileExitsNonZero) {
   RunResult r = RunToCompletion({DaemonBinary(), "-conf", "/nonexistent/Corefile"}, 5000ms);
   EXPECT_TRUE(r.status.exited && r.status.code != 0) << r.status.Describe();

@@ -14,6 +14,14 @@ TEST(Flags, AcceptsGoStyleSpellings) {
   EXPECT_EQ(r.flags.pidfile, "/tmp/p");
 }
 
+TEST(Flags, CheckIsABooleanOfDnsdsOwn) {
+  FlagsResult r = ParseFlags({"-check", "-conf", "Corefile"});
+  ASSERT_EQ(r.error, "");
+  EXPECT_TRUE(r.flags.check);
+  EXPECT_FALSE(ParseFlags({"-conf", "Corefile"}).flags.check);
+  EXPECT_NE(Usage("dnsd").find("-check"), std::string::npos);
+}
+
 TEST(Flags, BooleansTakeExplicitValues) {
   FlagsResult r = ParseFlags({"-quiet=false", "-version=true", "-plugins=1"});
   ASSERT_EQ(r.error, "");

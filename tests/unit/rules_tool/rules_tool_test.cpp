@@ -115,6 +115,42 @@ TEST_F(RulesTool, CheckReportsEveryBadLineOfEveryBlockWithPosition) {
   EXPECT_TRUE(std::regex_search(r.err, std::regex("Corefile:6:[0-9]+: "))) << r.err;
 }
 
+TEST_F(RulesTool, CheckRefusesACorefileThatDnsdWouldRefuse) {
+  ToolRun r = Tool({"check", Write("Corefile", ".:53 {\n    rewrite name exact a.b c.d\n    frobnicate\n}\n").string()});
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.err.find("Corefile:3:5: unknown plugin \"frobnicate\""), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("ok"), std::string::npos) << r.out;
+}
+
+TEST_F(RulesTool, CheckListsEveryErrorOfACorefileInOnePass) {
+  fs::path path = Write("Corefile",
+                        ".:53 {\n"
+                        "    errors\n"
+                        "    kubernetes cluster.local {\n"
+                        "        pods insecure\n"
+                        "    }\n"
+                        "    frobnicate\n"
+                        "    rewrite name bogus a b\n"
+                        "    forward . 127.0.0.1 {\n"
+                        "        max_fails notanumber\n"
+                        "    }\n"
+                        "}\n"
+                        "example.org:53 {\n"
+                        "    cache 30 {\n"
+                        "        success\n"
+                        "    }\n"
+                        "}\n");
+  ToolRun r = Tool({"check", path.string()});
+  EXPECT_EQ(r.code, 1);
+  for (const char* where : {"Corefile:3:5: plugin \"kubernetes\" is not supported by dnsd: dnsd forwards cluster names to CoreDNS",
+                            "Corefile:6:5: unknown plugin \"frobnicate\"",
+                            "Corefile:7:18: rewrite: unknown match type \"bogus\"",
+                            "Corefile:9:", "Corefile:14:"}) {
+    EXPECT_NE(r.err.find(where), std::string::npos) << where << "\n" << r.err;
+  }
+  EXPECT_NE(r.err.find(": 5 errors"), std::string::npos) << r.err;
+}
+
 TEST_F(RulesTool, CheckReportsYamlErrorsWithPosition) {
   fs::path path = Write("bad.yml", "version: 1\nrules:\n  - name:\n      sufix: .a\n      to: .b\n");
   ToolRun r = Tool({"check", path.string()});

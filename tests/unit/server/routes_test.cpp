@@ -46,7 +46,7 @@ TEST(BuildRoutes, ErrorsPointAtTheToken) {
   };
   std::vector<Case> cases = {
       {". {\n  bogus\n}\n", "Corefile:2:3: unknown plugin \"bogus\""},
-      {". {\n  hosts\n}\n", "Corefile:2:3: plugin \"hosts\" is not supported by dnsd yet"},
+      {". {\n  azure\n}\n", "Corefile:2:3: plugin \"azure\" is not supported by dnsd yet"},
       {". {\n forward . 127.0.0.1\n forward . 127.0.0.2\n}\n",
        "Corefile:3:2: plugin \"forward\" given twice in one server block"},
       {".:53 {\n}\n.:53 {\n}\n", "Corefile:3:1: zone \".\" on port 53 is already defined"},
@@ -56,6 +56,39 @@ TEST(BuildRoutes, ErrorsPointAtTheToken) {
     ASSERT_FALSE(routes.ok()) << c.corefile;
     EXPECT_EQ(routes.error.ToString(), c.error);
   }
+}
+
+TEST(BuildRoutes, CollectsEveryErrorOfEveryBlockInOnePass) {
+  config::Parsed<config::Corefile> corefile = config::ParseCorefile(
+      ".:53 {\n  bogus\n  kubernetes cluster.local\n  cache 30\n  forward\n}\n"
+      "example.org:53 {\n  rewrite name bogus a b\n}\n.:53 {\n}\n",
+      "Corefile");
+  ASSERT_TRUE(corefile.ok());
+  std::vector<config::ConfigError> errors;
+  EXPECT_FALSE(BuildRoutes(*corefile.value, 53, errors).has_value());
+  std::vector<std::string> texts;
+  for (const config::ConfigError& error : errors) texts.push_back(error.ToString());
+  EXPECT_EQ(texts, (std::vector<std::string>{
+                       "Corefile:2:3: unknown plugin \"bogus\"",
+                       "Corefile:3:3: plugin \"kubernetes\" is not supported by dnsd: dnsd forwards cluster "
+                       "names to CoreDNS (`forward cluster.local <CoreDNS address>`), see "
+                       "docs/compatibility.md#kubernetes",
+                       "Corefile:5:3: forward: missing FROM and TO (want forward FROM TO...)",
+                       "Corefile:8:16: rewrite: unknown match type \"bogus\" (want exact, prefix, suffix, "
+                       "substring or regex)",
+                       "Corefile:10:1: zone \".\" on port 53 is already defined"}));
+}
+
+TEST(BuildRoutes, WithoutErrorsCollectingGivesTheSameRoutes) {
+  config::Parsed<config::Corefile> corefile =
+      config::ParseCorefile("a.org:53 {\n  cache 30\n}\n.:53 {\n}\n", "Corefile");
+  ASSERT_TRUE(corefile.ok());
+  std::vector<config::ConfigError> errors;
+  std::optional<Routes> routes = BuildRoutes(*corefile.value, 53, errors);
+  ASSERT_TRUE(routes.has_value());
+  EXPECT_TRUE(errors.empty());
+  ASSERT_EQ(routes->ports.size(), 1u);
+  EXPECT_EQ(routes->ports[0].zones.size(), 2u);
 }
 
 }  // namespace

@@ -1,0 +1,15 @@
+// whoami plugin setup: `whoami` takes no arguments (CoreDNS 1.11).
+#pragma once
+
+#include <optional>
+
+#include "dnsd/plugins/registry.hpp"
+
+namespace dnsd::plugins::whoami {
+
+SetupResult Setup(const config::Directive& directive, const SetupContext& ctx);
+
+// The checking half, for tests: an error that points and starts with "whoami: ", if any.
+std::optional<config::ConfigError> Check(const config::Directive& directive);
+
+}  // namespace dnsd::plugins::whoami
