@@ -67,6 +67,16 @@ void StartProbing(asio::io_context& io, std::shared_ptr<Sightings> sightings,
   asio::post(io, [p = std::make_shared<Prober>(io, std::move(sightings), target, timing)] { p->Begin(); });
 }
 
+// One probing run against a FakeServer, started (posted) on construction.
+struct Probing {
+  explicit Probing(FakeServer::Answer answer) : server(io, answer) {
+    StartProbing(io, sightings, server.endpoint());
+  }
+  asio::io_context io;
+  FakeServer server;
+  std::shared_ptr<Sightings> sightings = NewSightings();
+};
+
 // Runs the io_context until the sightings are disabled (probing over) or `limit` has passed.
 Clock::duration ProbeUntilOver(asio::io_context& io, const Sightings& sightings, Clock::duration limit) {
   const auto start = Clock::now();
@@ -75,10 +85,8 @@ Clock::duration ProbeUntilOver(asio::io_context& io, const Sightings& sightings,
 }
 
 TEST(LoopProber, SendsTheProbeNameAsHinfoWithRecursionDesired) {
-  asio::io_context io;
-  FakeServer server(io, FakeServer::Answer::kServfail);
-  auto sightings = NewSightings();
-  StartProbing(io, sightings, server.endpoint());
+  Probing run(FakeServer::Answer::kServfail);
+  auto& [io, server, sightings] = run;
   ProbeUntilOver(io, *sightings, 2s);
   ASSERT_EQ(server.probes.size(), 1u);
   wire::MessageView view;
@@ -92,10 +100,8 @@ TEST(LoopProber, SendsTheProbeNameAsHinfoWithRecursionDesired) {
 }
 
 TEST(LoopProber, AnyReplyWithItsIdEndsProbingAtOnce) {
-  asio::io_context io;
-  FakeServer server(io, FakeServer::Answer::kServfail);
-  auto sightings = NewSightings();
-  StartProbing(io, sightings, server.endpoint());
+  Probing run(FakeServer::Answer::kServfail);
+  auto& [io, server, sightings] = run;
   ProbeUntilOver(io, *sightings, 2s);
   EXPECT_TRUE(sightings->disabled());
   io.run_for(400ms);  // a timed-out attempt would have been repeated by now
@@ -103,21 +109,17 @@ TEST(LoopProber, AnyReplyWithItsIdEndsProbingAtOnce) {
 }
 
 TEST(LoopProber, AReplyWithAnotherIdIsNoAnswer) {
-  asio::io_context io;
-  FakeServer server(io, FakeServer::Answer::kWithAnotherId);
-  auto sightings = NewSightings();
-  StartProbing(io, sightings, server.endpoint());
+  Probing run(FakeServer::Answer::kWithAnotherId);
+  auto& [io, server, sightings] = run;
   io.run_for(400ms);
   EXPECT_FALSE(sightings->disabled());
   EXPECT_EQ(server.probes.size(), 2u);  // at 0 and 300 ms
 }
 
 TEST(LoopProber, WithoutAReplyItRetriesAfterTimeoutAndPauseUntilTheProbingTimeIsUp) {
-  asio::io_context io;
-  FakeServer server(io, FakeServer::Answer::kNever);
-  auto sightings = NewSightings();
   const auto start = Clock::now();
-  StartProbing(io, sightings, server.endpoint());
+  Probing run(FakeServer::Answer::kNever);
+  auto& [io, server, sightings] = run;
   // Sightings of a probe that got no reply are forgotten.
   asio::post(io, [&] {
     wire::MessageView view;
@@ -159,10 +161,8 @@ TEST(LoopProber, ANothingListeningPortFailsTheAttemptAtOnce) {
 }
 
 TEST(LoopProber, ProbingEndsWhenTheSightingsAreDisabledFromOutside) {
-  asio::io_context io;
-  FakeServer server(io, FakeServer::Answer::kNever);
-  auto sightings = NewSightings();
-  StartProbing(io, sightings, server.endpoint());
+  Probing run(FakeServer::Answer::kNever);
+  auto& [io, server, sightings] = run;
   io.run_for(30ms);
   sightings->Disable();  // what LoopFactory::Stop does on reload and shutdown
   io.run_for(700ms);
