@@ -50,6 +50,10 @@ class HandlerFactory {
   // Why Start could not do its work, "" if it could (a health or ready listener that cannot bind).
   // The server then fails start-up, or keeps the old config on a reload, and Stops what it started.
   virtual std::string StartError() const { return {}; }
+  // Called once every worker passes queries to this factory's handlers: at start-up once the
+  // workers run, on reload once every worker has switched to the new config. Called from the
+  // thread that runs the server, not the io_context given to Start: post work there.
+  virtual void Serving() {}
   virtual void Stop() {}
   // For the `ready` plugin: false until the plugin can serve (e.g. forward before any upstream
   // is known healthy). Called from any thread.

@@ -11,6 +11,7 @@
 #include "dnsd/plugins/hosts/setup.hpp"
 #include "dnsd/plugins/ready/setup.hpp"
 #include "dnsd/plugins/log/setup.hpp"
+#include "dnsd/plugins/loop/setup.hpp"
 #include "dnsd/plugins/prometheus/setup.hpp"
 #include "dnsd/plugins/reload/setup.hpp"
 #include "dnsd/plugins/rewrite/setup.hpp"
@@ -46,7 +47,7 @@ constexpr std::array kPlugins = {
     Plugin{"k8s_external", nullptr, true}, Plugin{"kubernetes", nullptr, true},
     Plugin{"file", nullptr, false},      Plugin{"auto", nullptr, true},
     Plugin{"secondary", nullptr, true},  Plugin{"etcd", nullptr, true},
-    Plugin{"loop", nullptr, true},       Plugin{"forward", &forward::Setup, false},
+    Plugin{"loop", &loop::Setup, true},  Plugin{"forward", &forward::Setup, false},
     Plugin{"grpc", nullptr, true},       Plugin{"erratic", nullptr, true},
     Plugin{"whoami", &whoami::Setup, true},     Plugin{"on", nullptr, false},
     Plugin{"sign", nullptr, true},       Plugin{"view", nullptr, true},

@@ -155,6 +155,13 @@ std::string StartFactories(const Routes& routes, boost::asio::io_context& io) {
   return {};
 }
 
+// For work that must see the config's handlers serving (loop's probe of the server itself).
+void AnnounceServing(const Routes& routes) {
+  for (const auto& chain : routes.chains) {
+    for (const auto& factory : chain->factories) factory->Serving();
+  }
+}
+
 void StopFactories(const Routes& routes) {
   for (const auto& chain : routes.chains) {
     for (const auto& factory : chain->factories) factory->Stop();
@@ -177,6 +184,7 @@ std::string Server::Start() {
   for (auto& worker : workers_) {
     threads_.emplace_back([w = worker.get()] { w->Run(); });
   }
+  AnnounceServing(*routes_);
   return {};
 }
 
@@ -218,6 +226,7 @@ std::string Server::Reload(std::shared_ptr<const Routes> next) {
   // The new config is in; a new address that would not open (taken between the check and the bind)
   // is logged, the rest of the config serves.
   if (!errors.empty()) Log(LogLevel::kError, "listen: " + errors);
+  AnnounceServing(*next);
   std::shared_ptr<const Routes> old = std::exchange(routes_, std::move(next));
   RunOn(shared_io, [&] { StopFactories(*old); });
   return {};
