@@ -168,8 +168,8 @@ TEST(BuildRoutes, WithoutErrorsCollectingGivesTheSameRoutes) {
   std::optional<Routes> routes = BuildRoutes(*corefile.value, 53, errors);
   ASSERT_TRUE(routes.has_value());
   EXPECT_TRUE(errors.empty());
-  ASSERT_EQ(routes->ports.size(), 1u);
-  EXPECT_EQ(routes->ports[0].zones.size(), 2u);
+  ASSERT_EQ(routes->listeners.size(), 1u);
+  EXPECT_EQ(routes->listeners[0].zones.size(), 2u);
 }
 
 }  // namespace
