@@ -20,6 +20,7 @@
 #include "dnsd/plugins/cache/factory.hpp"
 #include "dnsd/plugins/cache/setup.hpp"
 #include "dnsd/wire/message.hpp"
+#include "../../support/client_transaction.hpp"
 
 // ldns/common.h may #define bool/true/false for C: include it after every C++ header.
 #include <stdbool.h>
@@ -200,26 +201,7 @@ class Parsed {
   ldns_pkt* pkt_ = nullptr;
 };
 
-class ClientTransaction : public pipeline::Transaction {
- public:
-  explicit ClientTransaction(Bytes query, pipeline::Transport transport = pipeline::Transport::kUdp)
-      : bytes_(std::move(query)) {
-    query_ = bytes_;
-    transport_ = transport;
-    wire::ParseMessage(query_, view_);
-    response_.reserve(65535);
-  }
-  void Respond(std::span<const std::uint8_t> response) override {
-    ++responses;
-    response_.assign(response.begin(), response.end());
-  }
-  int responses = 0;
-  const Bytes& response() const { return response_; }
-
- private:
-  Bytes bytes_;
-  Bytes response_;
-};
+using dnsd::testing::ClientTransaction;
 
 // The rest of the chain: keeps every transaction it is given until the test answers it.
 class Upstream : public pipeline::Handler {

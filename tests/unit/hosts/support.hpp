@@ -21,6 +21,7 @@
 #include "dnsd/plugins/hosts/factory.hpp"
 #include "dnsd/plugins/hosts/setup.hpp"
 #include "dnsd/wire/message.hpp"
+#include "../../support/client_transaction.hpp"
 
 // ldns/common.h may #define bool/true/false for C: include it after every C++ header.
 #include <stdbool.h>
@@ -50,24 +51,7 @@ inline Bytes Query(std::string_view name, std::uint16_t qtype, bool edns = false
   return out;
 }
 
-class ClientTransaction : public pipeline::Transaction {
- public:
-  explicit ClientTransaction(Bytes query) : bytes_(std::move(query)) {
-    query_ = bytes_;
-    wire::ParseMessage(query_, view_);
-    response_.reserve(65535);
-  }
-  void Respond(std::span<const std::uint8_t> response) override {
-    ++responses;
-    response_.assign(response.begin(), response.end());
-  }
-  int responses = 0;
-  const Bytes& response() const { return response_; }
-
- private:
-  Bytes bytes_;
-  Bytes response_;
-};
+using dnsd::testing::ClientTransaction;
 
 // The next plugin: counts what reaches it and answers REFUSED, so a test can tell it apart.
 class NextPlugin : public pipeline::Handler {
