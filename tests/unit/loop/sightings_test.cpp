@@ -149,7 +149,8 @@ TEST(LoopHandler, PassesEveryQueryOnAndCountsOnlyWhileProbing) {
 
   factory.Stop();  // probing over: the probe goes through uncounted
   for (int i = 0; i < 3; ++i) {
-    RecordingTransaction tx(MakeQuery(probe, kTypeHinfo));
+    const TestQuery q = MakeQuery(probe, kTypeHinfo);  // the transaction only views its bytes
+    RecordingTransaction tx(q);
     handler->Serve(tx);
   }
   EXPECT_EQ(next.served, 7);
