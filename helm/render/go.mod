@@ -1,0 +1,3 @@
+module dnsd/helm/render
+
+go 1.19
