@@ -88,8 +88,8 @@ prepare_knot() {
 }
 
 # write_knot_conf LISTEN UDP_WORKERS TCP_WORKERS [ZONE_FILE...]: $KNOT_DIR/knot.conf serving the test
-# zones on LISTEN (address@port, or a YAML list "[ a@p, b@p ]"), UDP and TCP. Each extra ZONE_FILE is served as the zone its file
-# name says (soak.test.zone: soak.test.).
+# zones over UDP and TCP on LISTEN (address@port, or a list "[ a@53, b@53 ]"). Each extra ZONE_FILE
+# is served as the zone its file name says (soak.test.zone: soak.test.).
 write_knot_conf() {
   local listen=$1 udp_workers=$2 tcp_workers=$3 dir=$KNOT_DIR f
   shift 3
