@@ -67,8 +67,8 @@ setup_namespaces() {
   in_pod ip addr add "$POD_VETH_IP/30" dev eth0
   in_pod ip link set eth0 up
   in_pod ip route add "$LOCAL_IP/32" via "$NODE_VETH_IP"
-  say "namespaces $NODE_NS (nodelocaldns $LOCAL_IP, kubedns-up $UPSTREAM_IP $RESOLVER_IP, veth $NODE_VETH_IP)" \
-    "and $POD_NS (eth0 $POD_VETH_IP, $LOCAL_IP via $NODE_VETH_IP)"
+  say "namespaces $NODE_NS (nodelocaldns $LOCAL_IP, kubedns-up $UPSTREAM_IP $RESOLVER_IP," \
+    "veth $NODE_VETH_IP) and $POD_NS (eth0 $POD_VETH_IP, $LOCAL_IP via $NODE_VETH_IP)"
 }
 
 # render_chart DIR: DIR/Corefile and DIR/rules.yaml from the chart's nodelocal ConfigMap.
@@ -77,10 +77,12 @@ render_chart() {
   if [ ! -x "$renderer" ]; then
     # Until the chart's renderer is built: the stand-in Corefile, the DC/OS example rules and the
     # general marathon rule that examples/dcos/Corefile has on its own line.
-    say "NOTE: $renderer missing: using tests/shell/data/nodelocal-Corefile.standin and examples/dcos/rules.yaml"
+    say "NOTE: $renderer missing: using tests/shell/data/nodelocal-Corefile.standin" \
+      "and examples/dcos/rules.yaml"
     cp "$DNSD_SHELL_DIR/data/nodelocal-Corefile.standin" "$1/Corefile"
     { cat "$REPO/examples/dcos/rules.yaml"
-      echo "  - name: {regex: '(.*)\\.(.*)\\.marathon\\.mesos', to: '{1}.{2}-default.svc.cluster.local', answer: auto}"
+      printf "  - name: {regex: '%s', to: '%s', answer: auto}\n" \
+        '(.*)\.(.*)\.marathon\.mesos' '{1}.{2}-default.svc.cluster.local'
     } > "$1/rules.yaml"
     return
   fi
@@ -104,7 +106,8 @@ PY
 localize_corefile() {
   local dir=$1
   printf 'nameserver %s\n' "$RESOLVER_IP" > "$dir/resolv.conf"
-  sed -i -e "s#/etc/dnsd/rules.yaml#$dir/rules.yaml#g" -e "s#/etc/resolv.conf#$dir/resolv.conf#g" "$dir/Corefile"
+  sed -i -e "s#/etc/dnsd/rules.yaml#$dir/rules.yaml#g" -e "s#/etc/resolv.conf#$dir/resolv.conf#g" \
+    "$dir/Corefile"
   ! grep -q '/etc/' "$dir/Corefile" || die "Corefile still names a host path: $(grep '/etc/' "$dir/Corefile")"
 }
 
@@ -166,8 +169,8 @@ expect_answer() {  # DESCRIPTION NAME EXPECTED_RECORDS
 metrics() { in_node curl -s --max-time 1 "http://$LOCAL_IP:9253/metrics"; }
 cache_hits() { metrics | awk '/^coredns_cache_hits_total/ { n += $NF } END { print n + 0 }'; }
 forwarded_to() {  # ADDRESS: upstream replies from ADDRESS:53 so far
-  metrics | awk -v to="to=\"$1:53\"" '/^coredns_proxy_request_duration_seconds_count/ && index($0, to) { n += $NF }
-    END { print n + 0 }'
+  metrics | awk -v to="to=\"$1:53\"" \
+    '/^coredns_proxy_request_duration_seconds_count/ && index($0, to) { n += $NF } END { print n + 0 }'
 }
 
 CLUSTER=svc1.ns1-default.svc.cluster.local
@@ -233,7 +236,8 @@ check_answers "after restart"
 for client_and_server in "$POD_NS $NODE_VETH_IP" "$NODE_NS $NODE_VETH_IP" "$NODE_NS 127.0.0.1"; do
   set -- $client_and_server
   ask "$1" "$2" "$CLUSTER" A
-  if printf '%s\n' "$LAST_DIG" | grep -q 'status:'; then bad "an answer on $2 (from $1)"; else ok "no answer on $2 (from $1)"; fi
+  if printf '%s\n' "$LAST_DIG" | grep -q 'status:'; then bad "an answer on $2 (from $1)"
+  else ok "no answer on $2 (from $1)"; fi
 done
 
 stop_gracefully "$DNSD_PID" dnsd
