@@ -5,6 +5,7 @@
 DNSD_SHELL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 DNSD_ZONE_DIR=$(cd "$DNSD_SHELL_DIR/../integration/data" && pwd)
 PEER_PIDS=()
+PEER_CLEANUP_HOOKS=()  # functions peers_cleanup calls once the peers have exited
 PEERS_DIR=""
 
 say() { printf '%s\n' "$*" >&2; }
@@ -19,12 +20,15 @@ find_program() {  # PATH, then the sbin directories a non-root PATH may lack
 
 peers_cleanup() {
   local rc=$?
-  local pid
+  local pid hook
   for pid in "${PEER_PIDS[@]}"; do
     kill -TERM "$pid" 2>/dev/null
   done
   for pid in "${PEER_PIDS[@]}"; do
     wait "$pid" 2>/dev/null
+  done
+  for hook in "${PEER_CLEANUP_HOOKS[@]}"; do
+    "$hook"
   done
   if [ -n "$PEERS_DIR" ] && [ -z "${DNSD_KEEP_TMP:-}" ]; then rm -rf "$PEERS_DIR"; fi
   exit $rc
@@ -59,33 +63,41 @@ answers() {
   dig @127.0.0.1 -p "$1" +time=1 +tries=1 "$2" "$3" 2>/dev/null | grep -q 'status: NOERROR'
 }
 
-wait_until_answers() {  # PID PORT NAME TYPE
-  local i
+# wait_until PID COMMAND...: true once COMMAND succeeds (tried every 0.1 s for 10 s), false at once
+# if PID has exited.
+wait_until() {
+  local pid=$1 i
+  shift
   for i in $(seq 1 100); do
-    kill -0 "$1" 2>/dev/null || return 1
-    answers "$2" "$3" "$4" && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    "$@" && return 0
     sleep 0.1
   done
   return 1
 }
 
-# start_knot [UDP_WORKERS] [TCP_WORKERS] [ZONE_FILE...] -> sets KNOT_PORT, KNOT_PID
-# Each extra ZONE_FILE is served too, as the zone its file name says (soak.test.zone: soak.test.).
-start_knot() {
-  local udp_workers=${1:-1} tcp_workers=${2:-1} knotd dir attempt f
-  shift 2 2>/dev/null || shift $#
-  knotd=$(find_program knotd) || { say "SKIP: knotd not installed"; exit 77; }
-  dir="$PEERS_DIR/knot"
-  mkdir -p "$dir/run" "$dir/storage" "$dir/zones"
-  cp "$DNSD_ZONE_DIR"/*.zone "$@" "$dir/zones/"
-  for attempt in 1 2 3 4 5; do
-    KNOT_PORT=$(random_port)
-    port_in_use "$KNOT_PORT" && continue
-    cat > "$dir/knot.conf" <<CONF
+wait_until_answers() { wait_until "$1" answers "$2" "$3" "$4"; }  # PID PORT NAME TYPE
+
+# prepare_knot [ZONE_FILE...] -> sets KNOTD, KNOT_DIR: knotd's run/storage dirs, and the test zones
+# (tests/integration/data plus each ZONE_FILE) copied into its zone dir.
+prepare_knot() {
+  KNOTD=$(find_program knotd) || { say "SKIP: knotd not installed"; exit 77; }
+  KNOT_DIR="$PEERS_DIR/knot"
+  mkdir -p "$KNOT_DIR/run" "$KNOT_DIR/storage" "$KNOT_DIR/zones"
+  cp "$DNSD_ZONE_DIR"/*.zone "$@" "$KNOT_DIR/zones/"
+}
+
+# write_knot_conf LISTEN UDP_WORKERS TCP_WORKERS [ZONE_FILE...]: $KNOT_DIR/knot.conf serving the test
+# zones over UDP and TCP on LISTEN (address@port, or a list "[ a@53, b@53 ]"). Each extra ZONE_FILE
+# is served as the zone its file name says (soak.test.zone: soak.test.).
+write_knot_conf() {
+  local listen=$1 udp_workers=$2 tcp_workers=$3 dir=$KNOT_DIR f
+  shift 3
+  cat > "$dir/knot.conf" <<CONF
 server:
     rundir: "$dir/run"
     pidfile: "$dir/run/knot.pid"
-    listen: 127.0.0.1@$KNOT_PORT
+    listen: $listen
     udp-max-payload: 1232
     udp-workers: $udp_workers
     tcp-workers: $tcp_workers
@@ -108,7 +120,19 @@ zone:
     file: svc.cluster.local.zone
 $(for f in "$@"; do f=$(basename "$f"); printf '  - domain: %s.\n    file: %s\n' "${f%.zone}" "$f"; done)
 CONF
-    "$knotd" -c "$dir/knot.conf" 2>"$dir/knot.stderr" &
+}
+
+# start_knot [UDP_WORKERS] [TCP_WORKERS] [ZONE_FILE...] -> sets KNOT_PORT, KNOT_PID
+# knotd on a free 127.0.0.1 port; each extra ZONE_FILE is served too (see write_knot_conf).
+start_knot() {
+  local udp_workers=${1:-1} tcp_workers=${2:-1} attempt
+  shift 2 2>/dev/null || shift $#
+  prepare_knot "$@"
+  for attempt in 1 2 3 4 5; do
+    KNOT_PORT=$(random_port)
+    port_in_use "$KNOT_PORT" && continue
+    write_knot_conf "127.0.0.1@$KNOT_PORT" "$udp_workers" "$tcp_workers" "$@"
+    "$KNOTD" -c "$KNOT_DIR/knot.conf" 2>"$KNOT_DIR/knot.stderr" &
     KNOT_PID=$!
     PEER_PIDS+=("$KNOT_PID")
     if wait_until_answers "$KNOT_PID" "$KNOT_PORT" svc1.ns1-default.svc.cluster.local A; then
@@ -117,7 +141,7 @@ CONF
     fi
     kill -KILL "$KNOT_PID" 2>/dev/null; wait "$KNOT_PID" 2>/dev/null
   done
-  cat "$dir/knot.stderr" >&2
+  cat "$KNOT_DIR/knot.stderr" >&2
   die "knotd did not start"
 }
 
