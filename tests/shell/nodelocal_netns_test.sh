@@ -75,16 +75,8 @@ setup_namespaces() {
 render_chart() {
   local renderer="$BUILD/bin/dnsd-helm-template"
   if [ ! -x "$renderer" ]; then
-    # Until the chart's renderer is built: the stand-in Corefile, the DC/OS example rules and the
-    # general marathon rule that examples/dcos/Corefile has on its own line.
-    say "NOTE: $renderer missing: using tests/shell/data/nodelocal-Corefile.standin" \
-      "and examples/dcos/rules.yaml"
-    cp "$DNSD_SHELL_DIR/data/nodelocal-Corefile.standin" "$1/Corefile"
-    { cat "$REPO/examples/dcos/rules.yaml"
-      printf "  - name: {regex: '%s', to: '%s', answer: auto}\n" \
-        '(.*)\.(.*)\.marathon\.mesos' '{1}.{2}-default.svc.cluster.local'
-    } > "$1/rules.yaml"
-    return
+    say "SKIP: $renderer not built (helm/CMakeLists.txt needs go and Debian's sprig: .ci/install-deps)"
+    exit 77
   fi
   "$renderer" --set mode=nodelocal "$REPO/helm/dnsd" > "$1/chart.yaml" || die "chart rendering failed"
   python3 - "$1" <<'PY' || die "no ConfigMap with Corefile and rules.yaml in the rendered chart"
