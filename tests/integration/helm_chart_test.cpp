@@ -5,15 +5,22 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <stdlib.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "corpus_entry.hpp"
 #include "fixture/child_process.hpp"
 #include "fixture/daemon.hpp"
+#include "fixture/dns_client.hpp"
+#include "fixture/net.hpp"
 #include "fixture/temp_dir.hpp"
+#include "fixture/upstream.hpp"
 
 namespace dnsd::it {
 namespace {
@@ -250,6 +257,100 @@ TEST(HelmChart, SidecarModeIsAConfigMapAndTheContainerSnippetTheDocsShow) {
       << "docs/kubernetes.md#sidecar should show the snippet the chart prints:\n" << snippet;
 
   RunRendered(rendered, kLegacyAndClusterAsks);
+}
+
+// A ConfigMap volume as the kubelet writes it: the files in a directory of their own, `..data`
+// pointing at it, each key a symlink through `..data`. An update writes a new directory and renames
+// a new `..data` over the old one, so a reader sees the old files or the new ones, never a mix.
+class ConfigMapVolume {
+ public:
+  explicit ConfigMapVolume(fs::path dir) : dir_(std::move(dir)) {}
+  void Publish(const std::map<std::string, std::string>& files) {
+    const std::string version = "..2026_12_03_00_00_0" + std::to_string(++updates_);
+    fs::create_directories(dir_ / version);
+    for (const auto& [key, text] : files) WriteFile(dir_ / version / key, text);
+    fs::create_symlink(version, dir_ / "..data_tmp");
+    fs::rename(dir_ / "..data_tmp", dir_ / "..data");
+    for (const auto& [key, text] : files) {
+      if (!fs::is_symlink(dir_ / key)) fs::create_symlink(fs::path("..data") / key, dir_ / key);
+    }
+  }
+
+ private:
+  fs::path dir_;
+  int updates_ = 0;
+};
+
+std::string ConfigMapData(const std::vector<std::string>& args, const std::string& key) {
+  const Rendered rendered = RenderOk(args);
+  return Find(rendered, "ConfigMap")["data"][key].as<std::string>();
+}
+
+// The chart's point of `reload`: a `helm upgrade` that changes the rules reaches the running pods
+// through the kubelet's ConfigMap update, without a restart.
+TEST(HelmChart, AConfigMapUpdateOfTheRulesAppliesWithoutARestart) {
+  Upstream knot;
+  TempDir dir("dnsd-configmap");
+  const fs::path volume = dir / "etc-dnsd";
+  fs::create_directories(volume);
+  const uint16_t port = FreePort(), health = FreePort(), ready = FreePort(), metrics = FreePort();
+  std::string corefile = ConfigMapData({}, "Corefile");
+  corefile = std::regex_replace(corefile, std::regex(":53 \\{"), ":" + std::to_string(port) + " {");
+  corefile = std::regex_replace(corefile, std::regex("\n    health \\{"), "\n    health 127.0.0.1:" + std::to_string(health) + " {");
+  corefile = std::regex_replace(corefile, std::regex("\n    ready\n"), "\n    ready 127.0.0.1:" + std::to_string(ready) + "\n");
+  corefile = std::regex_replace(corefile, std::regex("0\\.0\\.0\\.0:9153"), "127.0.0.1:" + std::to_string(metrics));
+  corefile = std::regex_replace(corefile, std::regex("/etc/dnsd"), volume.string());
+  const std::string first_rules = ConfigMapData({}, "rules.yaml");
+  ConfigMapVolume configmap(volume);
+  configmap.Publish({{"Corefile", corefile}, {"rules.yaml", first_rules}});
+
+  // {$DNSD_UPSTREAM} comes from the environment, as the container's env sets it.
+  ASSERT_EQ(::setenv("DNSD_UPSTREAM", knot.endpoint().ToString().c_str(), 1), 0);
+  ChildProcess dnsd({DaemonBinary(), "-conf", (volume / "Corefile").string()}, dir / "stdout", dir / "stderr");
+  const Endpoint server{"127.0.0.1", port};
+  auto answer = [&](const std::string& name) {
+    std::optional<Reply> reply = Query(server, name, LDNS_RR_TYPE_A, QueryOptions{}.Timeout(1000ms));
+    return reply ? reply->AnswerData(LDNS_RR_TYPE_A) : std::vector<std::string>{};
+  };
+  auto wait_for = [&](const std::string& name, const std::string& address, std::chrono::seconds limit) {
+    for (auto deadline = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < deadline;) {
+      const auto data = answer(name);
+      if (std::find(data.begin(), data.end(), address) != data.end()) return true;
+      std::this_thread::sleep_for(200ms);
+    }
+    return false;
+  };
+  ASSERT_TRUE(wait_for("svc1.ns1.marathon.mesos", "10.1.0.1", 10s)) << ReadFile(dir / "stderr") << corefile;
+  // Before the update api.pay.marathon.mesos is the general rule's api.pay-default.svc.cluster.local,
+  // which the cluster does not have. Asked as AAAA: the cache keeps that NXDOMAIN for its TTL (as
+  // CoreDNS's cache, which also sits before rewrite), and the A question below must not hit it.
+  std::optional<Reply> before = Query(server, "api.pay.marathon.mesos", LDNS_RR_TYPE_AAAA, QueryOptions{}.Timeout(1000ms));
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->rcode_name(), "NXDOMAIN") << before->ToString();
+
+  // helm upgrade -f values.yaml with an exception before the general rule.
+  WriteFile(dir / "values.yaml", R"(rules: |
+  version: 1
+  rules:
+    - name: {exact: api.pay.marathon.mesos, to: svc2.ns1-default.svc.cluster.local, answer: auto}
+    - name: {regex: '([a-z0-9-]+)\.([a-z0-9-]+)\.marathon\.mesos', to: '{1}.{2}-default.svc.cluster.local', answer: auto}
+)");
+  const std::string second_rules = ConfigMapData({"-f", (dir / "values.yaml").string()}, "rules.yaml");
+  ASSERT_NE(second_rules, first_rules);
+  configmap.Publish({{"Corefile", corefile}, {"rules.yaml", second_rules}});
+  // The rule-file watcher checks every 10 s (`reload 10s` in the chart's Corefile). Asked only once
+  // it has reloaded: an answer asked for before is cached for its TTL, as the cache sits before rewrite.
+  bool reloaded = false;
+  for (auto deadline = std::chrono::steady_clock::now() + 20s; !reloaded && std::chrono::steady_clock::now() < deadline;) {
+    reloaded = ReadFile(dir / "stderr").find("rewrite: reloaded 2 rules") != std::string::npos;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(reloaded) << "no rule reload within 20 s of the ConfigMap update:\n" << ReadFile(dir / "stderr");
+  EXPECT_TRUE(wait_for("api.pay.marathon.mesos", "10.1.0.2", 2s)) << ReadFile(dir / "stderr");
+  EXPECT_TRUE(wait_for("svc1.ns1.marathon.mesos", "10.1.0.1", 2s));
+  EXPECT_TRUE(dnsd.Running()) << "the same process serves the new rules: " << ReadFile(dir / "stderr");
+  ExitStatus stopped = dnsd.Stop(SIGTERM, 20000ms);  // health's lameduck 10s
+  EXPECT_TRUE(stopped.exited && stopped.code == 0) << stopped.Describe() << ReadFile(dir / "stderr");
 }
 
 // A platform team's own server blocks, CoreDNS-chart style: kubernetes replaced by forward lines.
