@@ -5,6 +5,7 @@
 #   -b  where bin/dnsd and bin/dnsd-rules are (default: build)
 #   -o  where the rootfs is built and the archive written (default: BUILD_DIR/image)
 # Load it with `podman load -i`, `ctr images import`, or `skopeo copy oci-archive:...`.
+# The archive is reused while the root filesystem's key and this script are unchanged.
 set -euo pipefail
 image_dir=$(cd "$(dirname "$0")" && pwd)
 build_dir=build out_dir=""
@@ -17,6 +18,13 @@ while getopts b:o: opt; do
 done
 out_dir=${out_dir:-$build_dir/image}
 "$image_dir/build-rootfs.sh" -b "$build_dir" -o "$out_dir"
+archive=$out_dir/dnsd-image.tar
+key=$( { cat "$out_dir/rootfs.key"; sha256sum < "$0"; } | sha256sum | cut -d' ' -f1)
+if [ -f "$archive" ] && [ "$(cat "$out_dir/dnsd-image.key" 2>/dev/null)" == "$key" ]; then
+  echo "$archive is up to date: $(du -h "$archive" | cut -f1)" >&2
+  exit 0
+fi
+rm -f "$out_dir/dnsd-image.key"
 command -v buildah >/dev/null || {
   echo "$0: installing buildah" >&2
   apt-get update -qq && apt-get install -y -qq --no-install-recommends buildah >&2
@@ -26,7 +34,6 @@ command -v buildah >/dev/null || {
 version_lines=$("$build_dir/bin/dnsd" -version)
 version=$(sed -n '1s/^dnsd-//p' <<<"$version_lines")
 revision=$(sed -n '2s/.*, //p' <<<"$version_lines")
-archive=$out_dir/dnsd-image.tar
 # vfs needs no kernel overlay support (works inside containers); a private storage root keeps the
 # host's images and this build apart.
 buildah=(buildah --storage-driver vfs --root "$out_dir/buildah/root" --runroot "$out_dir/buildah/run")
@@ -55,4 +62,5 @@ rm -f "$archive"
 "${buildah[@]}" push --quiet "$image_name" "oci-archive:$archive:dnsd:$version"
 # The archive is the product; a second copy in vfs storage would only take disk space.
 "${buildah[@]}" rmi "$image_name" >/dev/null
+echo "$key" > "$out_dir/dnsd-image.key"
 echo "$archive: dnsd:$version, $(du -h "$archive" | cut -f1)" >&2

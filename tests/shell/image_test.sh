@@ -104,7 +104,7 @@ in_image() {
 cp "$ROOTFS/etc/dnsd/Corefile" "$CONF_DIR/default.Corefile"
 out=$(in_image /usr/bin/dnsd-rules check /etc/dnsd/default.Corefile 2>&1)
 if [ $? -eq 0 ]; then ok "dnsd-rules in the image checks the image's default Corefile: $out"
-else bad "dnsd-rules check /etc/dnsd/Corefile in the image: $out"; fi
+else bad "dnsd-rules in the image rejects the image's default Corefile: $out"; fi
 
 start_knot
 # A privileged port (the file capability is what lets uid 65532 bind it), free on 127.0.0.1 now.
