@@ -2,6 +2,7 @@
 
 #include "dnsd/plugins/forward/metrics.hpp"
 #include "dnsd/plugins/forward/worker.hpp"
+#include "dnsd/random/secure_random.hpp"
 
 namespace dnsd::plugins::forward {
 namespace {
@@ -62,8 +63,8 @@ void SharedState::ReportFailure(std::size_t index) {
 }
 
 ForwardHandler::ForwardHandler(boost::asio::io_context& io, std::shared_ptr<SharedState> shared,
-                               unsigned worker)
-    : shared_(std::move(shared)), worker_(std::make_shared<Worker>(io, shared_, worker)) {}
+                               unsigned worker, std::unique_ptr<random::RandomSource> random)
+    : shared_(std::move(shared)), worker_(std::make_shared<Worker>(io, shared_, worker, std::move(random))) {}
 
 ForwardHandler::~ForwardHandler() { worker_->Shutdown(); }
 
@@ -86,7 +87,9 @@ ForwardFactory::ForwardFactory(Options options)
 ForwardFactory::~ForwardFactory() = default;  // the health checker's destructor ends its loops
 
 std::unique_ptr<pipeline::Handler> ForwardFactory::CreateHandler(pipeline::WorkerContext& worker) {
-  return std::make_unique<ForwardHandler>(worker.io, shared_, worker.index);
+  std::unique_ptr<random::RandomSource> random =
+      random_sources_ ? random_sources_(worker.index) : std::make_unique<random::SecureRandom>();
+  return std::make_unique<ForwardHandler>(worker.io, shared_, worker.index, std::move(random));
 }
 
 void ForwardFactory::Start(boost::asio::io_context& io) {

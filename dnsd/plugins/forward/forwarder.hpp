@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "dnsd/plugins/forward/health.hpp"
 #include "dnsd/plugins/forward/options.hpp"
 #include "dnsd/plugins/forward/upstream.hpp"
+#include "dnsd/random/random_source.hpp"
 #include "dnsd/wire/name.hpp"
 
 namespace dnsd::plugins::forward {
@@ -50,7 +52,9 @@ class Worker;
 
 class ForwardHandler : public pipeline::Handler {
  public:
-  ForwardHandler(boost::asio::io_context& io, std::shared_ptr<SharedState> shared, unsigned worker = 0);
+  // `random`: the worker's own source of upstream IDs and choices.
+  ForwardHandler(boost::asio::io_context& io, std::shared_ptr<SharedState> shared, unsigned worker,
+                 std::unique_ptr<random::RandomSource> random);
   // Closes this worker's sockets. Queries still in flight are abandoned, so the server destroys a
   // handler only once its transactions are answered (or gone), and before its io_context.
   ~ForwardHandler() override;
@@ -68,8 +72,15 @@ class ForwardHandler : public pipeline::Handler {
 
 class ForwardFactory : public pipeline::HandlerFactory {
  public:
+  // Makes a worker's random source. The default gives each worker a SecureRandom; tests pin
+  // upstream IDs with a FixedRandom.
+  using RandomSources = std::function<std::unique_ptr<random::RandomSource>(unsigned worker)>;
+
   explicit ForwardFactory(Options options);
   ~ForwardFactory() override;
+
+  // For handlers made from now on.
+  void SetRandomSources(RandomSources make) { random_sources_ = std::move(make); }
 
   std::unique_ptr<pipeline::Handler> CreateHandler(pipeline::WorkerContext& worker) override;
   void Start(boost::asio::io_context& io) override;
@@ -83,6 +94,7 @@ class ForwardFactory : public pipeline::HandlerFactory {
 
  private:
   std::shared_ptr<SharedState> shared_;
+  RandomSources random_sources_;
 };
 
 }  // namespace dnsd::plugins::forward

@@ -9,9 +9,9 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-#include <random>
 
 #include "dnsd/plugins/forward/tls.hpp"
+#include "dnsd/random/secure_random.hpp"
 #include "dnsd/wire/message.hpp"
 #include "dnsd/wire/name.hpp"
 
@@ -169,7 +169,7 @@ struct HealthChecker::State : std::enable_shared_from_this<State> {
   ProbeSettings settings;
   std::atomic<asio::io_context*> io{nullptr};
   std::atomic<bool> stopped{false};
-  std::mt19937_64 rng{std::random_device{}()};  // used on the io thread only
+  random::SecureRandom ids;  // probe IDs; used on the io thread only
   // Waits between probes, io thread only. Weak: the timers belong to their handlers, so no I/O
   // object here can outlive its io_context.
   std::vector<std::weak_ptr<asio::steady_timer>> waits;
@@ -181,7 +181,7 @@ struct HealthChecker::State : std::enable_shared_from_this<State> {
       upstream.probing.store(false);
       return;
     }
-    auto id = static_cast<std::uint16_t>(rng());
+    const std::uint16_t id = ids.Next16();
     ProbeSettings probe = settings;
     probe.tls = upstream.tls;
     RunProbe(*context, upstream.endpoint, probe, id,

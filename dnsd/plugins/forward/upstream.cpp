@@ -12,7 +12,7 @@ UpstreamPool::UpstreamPool(const std::vector<boost::asio::ip::udp::endpoint>& en
   for (const auto& ep : endpoints) upstreams_.push_back(std::make_unique<Upstream>(ep));
 }
 
-void UpstreamPool::Order(std::span<std::uint8_t> order, std::mt19937_64& rng) {
+void UpstreamPool::Order(std::span<std::uint8_t> order, random::RandomSource& random) {
   const std::size_t n = upstreams_.size();
   std::iota(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n), std::uint8_t{0});
   switch (policy_) {
@@ -25,7 +25,7 @@ void UpstreamPool::Order(std::span<std::uint8_t> order, std::mt19937_64& rng) {
       break;
     }
     case Policy::kRandom:
-      std::shuffle(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n), rng);
+      std::shuffle(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n), random);
       break;
   }
 }

@@ -7,11 +7,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <random>
 #include <span>
 #include <vector>
 
 #include "dnsd/plugins/forward/options.hpp"
+#include "dnsd/random/random_source.hpp"
 
 namespace dnsd::plugins::forward {
 
@@ -40,8 +40,8 @@ class UpstreamPool {
   const Upstream& operator[](std::size_t i) const { return *upstreams_[i]; }
 
   // Writes the order in which to try the upstreams (indexes, all of them) into `order`,
-  // which must hold size() entries. `rng` is the caller's (per-worker) generator.
-  void Order(std::span<std::uint8_t> order, std::mt19937_64& rng);
+  // which must hold size() entries. `random` is the caller's (per-worker) source.
+  void Order(std::span<std::uint8_t> order, random::RandomSource& random);
 
  private:
   std::vector<std::unique_ptr<Upstream>> upstreams_;

@@ -16,18 +16,14 @@ using boost::system::error_code;
 constexpr std::size_t kMaxDatagram = 65535;
 constexpr int kMaxReadsPerWakeup = 256;  // drain, but let other handlers run now and then
 
-std::uint64_t Seed() {
-  std::random_device device;
-  return std::uint64_t{device()} << 32 | device();
-}
-
 }  // namespace
 
-Worker::Worker(asio::io_context& io, std::shared_ptr<SharedState> shared, unsigned index)
+Worker::Worker(asio::io_context& io, std::shared_ptr<SharedState> shared, unsigned index,
+               std::unique_ptr<random::RandomSource> random)
     : io_(io),
       shared_(std::move(shared)),
       options_(shared_->options),
-      rng_(Seed()),
+      random_(std::move(random)),
       sockets_(shared_->pool->size()),
       datagram_(kMaxDatagram),
       counters_(&ForwardMetrics::Get().Worker(index)) {
@@ -72,7 +68,7 @@ void Worker::Forward(pipeline::Transaction& tx) {
   ex->qname = tx.View().qname;
   ex->qtype = tx.View().qtype;
   ex->qclass = tx.View().qclass;
-  shared_->pool->Order({ex->order.data(), shared_->pool->size()}, rng_);
+  shared_->pool->Order({ex->order.data(), shared_->pool->size()}, *random_);
   ex->next = 0;
   ex->down_skips = 0;
   ex->attempts = 0;
@@ -97,7 +93,7 @@ void Worker::NextAttempt(Exchange* ex) {
     std::size_t index = ex->order[ex->next++];
     if ((*shared_->pool)[index].Down(options_.max_fails)) {
       if (++ex->down_skips < n) continue;
-      index = static_cast<std::size_t>(rng_() % n);
+      index = static_cast<std::size_t>(random_->Below(n));
       counters_->healthcheck_broken.Add();
     }
     ++ex->attempts;
@@ -231,7 +227,7 @@ bool Worker::Matches(const Exchange* ex, std::span<const std::uint8_t> reply) co
          view.qclass == ex->qclass && view.qname == ex->qname;
 }
 
-std::uint16_t Worker::NewId() { return static_cast<std::uint16_t>(rng_() >> 48); }
+std::uint16_t Worker::NewId() { return random_->Next16(); }
 
 Worker::Exchange* Worker::Acquire() {
   ++in_use_;
@@ -284,7 +280,7 @@ void Worker::Shutdown() {
 
 std::shared_ptr<Worker::UdpSocket> Worker::PickUdpSocket(std::size_t upstream) {
   UpstreamSockets& set = sockets_[upstream];
-  auto& slot = set.active[static_cast<std::size_t>(rng_() % set.active.size())];
+  auto& slot = set.active[static_cast<std::size_t>(random_->Below(set.active.size()))];
   if (slot && Clock::now() - slot->born >= options_.expire) {
     // A fresh port from time to time; the old socket stays open for the replies still due.
     std::shared_ptr<UdpSocket> old = std::move(slot);
@@ -311,7 +307,9 @@ std::shared_ptr<Worker::UdpSocket> Worker::OpenUdpSocket(std::size_t upstream) {
   const auto& endpoint = (*shared_->pool)[upstream].endpoint;
   error_code ec;
   s->socket.open(endpoint.protocol(), ec);
-  if (!ec) s->socket.connect(endpoint, ec);  // the kernel picks a random ephemeral port
+  // No bind: connect has the kernel choose the source port, and Linux chooses ephemeral ports at
+  // random (RFC 6056), so dnsd draws no port numbers; it draws which socket a query leaves from.
+  if (!ec) s->socket.connect(endpoint, ec);
   if (!ec) s->socket.non_blocking(true, ec);
   if (!ec) s->local = s->socket.local_endpoint(ec);
   if (ec) {

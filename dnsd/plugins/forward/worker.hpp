@@ -1,6 +1,6 @@
 // One worker thread's forwarding machinery: pools of connected UDP sockets per upstream (random
-// ephemeral source ports, retired after `expire`), idle TCP connections, and the in-flight
-// exchanges. Used on its io_context's thread only; async handlers keep it alive (shared_ptr).
+// ephemeral source ports, retired after `expire`), idle TCP connections, the in-flight exchanges,
+// and the random source their IDs come from. Used on its io_context's thread only; async handlers keep it alive (shared_ptr).
 #pragma once
 
 #include <array>
@@ -12,7 +12,6 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <random>
 #include <utility>
 #include <vector>
 
@@ -20,6 +19,7 @@
 #include "dnsd/pipeline/transaction.hpp"
 #include "dnsd/plugins/forward/forwarder.hpp"
 #include "dnsd/plugins/forward/metrics.hpp"
+#include "dnsd/random/random_source.hpp"
 #include "dnsd/wire/message.hpp"
 
 namespace dnsd::plugins::forward {
@@ -28,8 +28,10 @@ class Worker : public std::enable_shared_from_this<Worker> {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // `index`: the worker thread's index, for its own metrics blocks.
-  Worker(boost::asio::io_context& io, std::shared_ptr<SharedState> shared, unsigned index = 0);
+  // `index`: the worker thread's index, for its own metrics blocks. `random`: where upstream IDs,
+  // upstream order and socket choice come from (RFC 5452: unpredictable, so a SecureRandom).
+  Worker(boost::asio::io_context& io, std::shared_ptr<SharedState> shared, unsigned index,
+         std::unique_ptr<random::RandomSource> random);
 
   // Forwards a query the handler decided is ours; answers it exactly once, later.
   void Forward(pipeline::Transaction& tx);
@@ -143,7 +145,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
   boost::asio::io_context& io_;
   std::shared_ptr<SharedState> shared_;
   const Options& options_;
-  std::mt19937_64 rng_;
+  std::unique_ptr<random::RandomSource> random_;
   std::vector<UpstreamSockets> sockets_;
   std::vector<std::unique_ptr<Exchange>> exchanges_;  // all ever made
   std::vector<Exchange*> free_;

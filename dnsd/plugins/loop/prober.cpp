@@ -1,6 +1,6 @@
 #include "dnsd/plugins/loop/prober.hpp"
 
-#include <random>
+#include "dnsd/random/secure_random.hpp"
 
 namespace dnsd::plugins::loop {
 
@@ -34,8 +34,8 @@ void Prober::Attempt() {
   if (Over()) return;
   if (std::chrono::steady_clock::now() >= deadline_) return Finish();  // gave up
   const unsigned step = ++step_;
-  static thread_local std::mt19937 rng{std::random_device{}()};
-  id_ = static_cast<std::uint16_t>(rng());
+  static thread_local random::SecureRandom ids;
+  id_ = ids.Next16();
   // A fresh socket (and source port) per attempt, as each miekg/dns Exchange dials anew. Connected,
   // so that an ICMP port unreachable ends the attempt at once.
   error_code ec;

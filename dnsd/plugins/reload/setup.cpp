@@ -1,9 +1,9 @@
 #include "dnsd/plugins/reload/setup.hpp"
 
-#include <random>
 #include <string>
 
 #include "dnsd/plugins/forward/duration.hpp"
+#include "dnsd/random/secure_random.hpp"
 
 namespace dnsd::plugins::reload {
 namespace {
@@ -76,9 +76,9 @@ SetupResult Setup(const config::Directive& directive, const SetupContext& /*ctx*
 std::chrono::nanoseconds PickPeriod(const ReloadOptions& options) {
   const auto jitter = options.jitter.count();
   if (jitter <= 0) return options.interval;
-  static thread_local std::mt19937_64 random{std::random_device{}()};
-  std::uniform_int_distribution<std::int64_t> pick(0, jitter - 1);
-  return options.interval + std::chrono::nanoseconds(pick(random) - jitter / 2);
+  static thread_local random::SecureRandom source;
+  const auto pick = static_cast<std::int64_t>(source.Below(static_cast<std::uint64_t>(jitter)));
+  return options.interval + std::chrono::nanoseconds(pick - jitter / 2);
 }
 
 }  // namespace dnsd::plugins::reload

@@ -7,6 +7,7 @@
 
 #include "dnsd/plugins/forward/forwarder.hpp"
 #include "dnsd/plugins/forward/metrics.hpp"
+#include "dnsd/random/seeded_random.hpp"
 #include "peer.hpp"
 #include "test_util.hpp"
 
@@ -62,8 +63,9 @@ class ForwardExchange : public ::testing::Test {
   Options Base(std::vector<ip::udp::endpoint> upstreams) {
     return testing::FastOptions(std::move(upstreams));
   }
-  void Make(Options options) {
+  void Make(Options options, ForwardFactory::RandomSources random = nullptr) {
     factory = std::make_unique<ForwardFactory>(std::move(options));
+    if (random) factory->SetRandomSources(std::move(random));
     pipeline::WorkerContext worker{io, 0};
     handler = factory->CreateHandler(worker);
     forward = dynamic_cast<ForwardHandler*>(handler.get());
@@ -117,6 +119,40 @@ TEST_F(ForwardExchange, UpstreamIdsAreFreshAndRandom) {
   for (int i = 0; i < 30; ++i) Ask();
   for (const Bytes& q : peer.queries) ids.insert(IdOf(q));
   EXPECT_GE(ids.size(), 28u);
+}
+
+TEST_F(ForwardExchange, UpstreamIdsComeFromTheWorkersRandomSource) {
+  UdpPeer peer(io, AnswerWith(1));
+  const std::vector<std::uint16_t> pinned = {0xBEEF, 0x0000, 0xFFFF};
+  Make(Base({peer.endpoint()}), [&pinned](unsigned worker) {
+    EXPECT_EQ(worker, 0u);
+    return std::make_unique<random::FixedRandom>(pinned);
+  });
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(IdOf(Ask()->response()), kClientId);
+  ASSERT_EQ(peer.queries.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(IdOf(peer.queries[i]), pinned[i]);
+}
+
+TEST_F(ForwardExchange, AnIdAlreadyInFlightOnTheSocketIsDrawnAgain) {
+  std::vector<std::pair<Bytes, ip::udp::endpoint>> held;
+  UdpPeer peer(io, [&held](UdpPeer&, const Bytes& q, const ip::udp::endpoint& from) {
+    held.emplace_back(q, from);
+  });
+  Options options = Base({peer.endpoint()});
+  options.udp_sockets_per_upstream = 1;
+  Make(options, [](unsigned) {  // the second query draws 7 too, which the first holds
+    return std::make_unique<random::FixedRandom>(std::vector<std::uint16_t>{7, 7, 9});
+  });
+  RecordingTransaction first(MakeQuery("www.example.org.", wire::type::kA, kClientId));
+  RecordingTransaction second(MakeQuery("www.example.org.", wire::type::kA, kClientId));
+  handler->Serve(first);
+  handler->Serve(second);
+  ASSERT_TRUE(RunUntil(io, [&] { return held.size() == 2; }));
+  EXPECT_EQ(IdOf(held[0].first), 7);
+  EXPECT_EQ(IdOf(held[1].first), 9);
+  for (auto& [query, from] : held) peer.Send(MakeReply(query), from);
+  ASSERT_TRUE(RunUntil(io, [&] { return first.responses == 1 && second.responses == 1; }));
+  EXPECT_EQ(stats().forgeries, 0u);
 }
 
 TEST_F(ForwardExchange, SourcePortsComeFromAPoolOfSockets) {

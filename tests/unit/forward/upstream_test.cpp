@@ -7,6 +7,7 @@
 #include <set>
 
 #include "dnsd/plugins/forward/forwarder.hpp"
+#include "dnsd/random/seeded_random.hpp"
 
 namespace dnsd::plugins::forward {
 namespace {
@@ -21,7 +22,7 @@ std::vector<ip::udp::endpoint> Endpoints(int n) {
   return out;
 }
 
-std::vector<int> OrderOf(UpstreamPool& pool, std::mt19937_64& rng) {
+std::vector<int> OrderOf(UpstreamPool& pool, random::RandomSource& rng) {
   std::array<std::uint8_t, kMaxUpstreams> order{};
   pool.Order({order.data(), pool.size()}, rng);
   return {order.begin(), order.begin() + static_cast<std::ptrdiff_t>(pool.size())};
@@ -29,13 +30,13 @@ std::vector<int> OrderOf(UpstreamPool& pool, std::mt19937_64& rng) {
 
 TEST(ForwardPolicy, SequentialKeepsTheConfiguredOrder) {
   UpstreamPool pool(Endpoints(3), Policy::kSequential);
-  std::mt19937_64 rng(1);
+  random::SeededRandom rng(1);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(OrderOf(pool, rng), (std::vector<int>{0, 1, 2}));
 }
 
 TEST(ForwardPolicy, RoundRobinStartsOneFurtherEachQuery) {
   UpstreamPool pool(Endpoints(3), Policy::kRoundRobin);
-  std::mt19937_64 rng(1);
+  random::SeededRandom rng(1);
   EXPECT_EQ(OrderOf(pool, rng), (std::vector<int>{0, 1, 2}));
   EXPECT_EQ(OrderOf(pool, rng), (std::vector<int>{1, 2, 0}));
   EXPECT_EQ(OrderOf(pool, rng), (std::vector<int>{2, 0, 1}));
@@ -44,7 +45,7 @@ TEST(ForwardPolicy, RoundRobinStartsOneFurtherEachQuery) {
 
 TEST(ForwardPolicy, RandomIsAPermutationThatVaries) {
   UpstreamPool pool(Endpoints(4), Policy::kRandom);
-  std::mt19937_64 rng(42);
+  random::SeededRandom rng(42);
   std::set<std::vector<int>> seen;
   for (int i = 0; i < 200; ++i) {
     auto order = OrderOf(pool, rng);
