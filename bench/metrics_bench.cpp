@@ -21,6 +21,7 @@
 namespace {
 
 using namespace dnsd::plugins::prometheus;
+namespace metrics = dnsd::metrics;
 using dnsd::pipeline::Transaction;
 
 Observation Sample(std::uint64_t i) {
@@ -64,15 +65,15 @@ struct SharedHistogram {
 };
 struct SharedSeries {
   std::array<std::atomic<std::uint64_t>, kTypeSlots> requests{};
-  std::array<std::atomic<std::uint64_t>, kRcodeSlots> responses{};
+  std::array<std::atomic<std::uint64_t>, metrics::kRcodeSlots> responses{};
   std::array<SharedHistogram, kTypeSlots> duration{};
   SharedHistogram request_size, response_size;
   void Observe(const Observation& o) {
     requests[o.type_slot].fetch_add(1, std::memory_order_relaxed);
     responses[o.rcode].fetch_add(1, std::memory_order_relaxed);
-    duration[o.type_slot].Observe(kTimeBuckets, o.seconds);
-    request_size.Observe(kSizeBuckets, static_cast<double>(o.request_size));
-    response_size.Observe(kSizeBuckets, static_cast<double>(o.response_size));
+    duration[o.type_slot].Observe(metrics::kTimeBuckets, o.seconds);
+    request_size.Observe(metrics::kSizeBuckets, static_cast<double>(o.request_size));
+    response_size.Observe(metrics::kSizeBuckets, static_cast<double>(o.response_size));
   }
 };
 

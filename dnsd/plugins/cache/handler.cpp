@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "dnsd/plugins/prometheus/responder.hpp"
-#include "dnsd/plugins/prometheus/series.hpp"
+#include "dnsd/metrics/labels.hpp"
 
 namespace dnsd::plugins::cache {
 namespace {
@@ -54,7 +54,7 @@ CacheHandler::CacheHandler(std::shared_ptr<const CompiledOptions> options,
     : options_(std::move(options)), store_(std::move(store)), clock_(std::move(clock)),
       hit_buffer_(kMaxMessage + kBareOptSize), stored_buffer_(kMaxMessage + kBareOptSize),
       hit_offsets_(kMaxRecords), stored_offsets_(kMaxRecords),
-      metrics_(prometheus::ZonesLabel(options_->options.zones), store_, worker) {}
+      metrics_(metrics::ZonesLabel(options_->options.zones), store_, worker) {}
 
 void CacheHandler::Answer(pipeline::Transaction& client, std::span<const std::uint8_t> response) {
   prometheus::NoteResponder(prometheus::Responder::kCache);

@@ -1,16 +1,16 @@
 #include "dnsd/plugins/cache/metrics.hpp"
 
-#include "dnsd/plugins/prometheus/families.hpp"
-#include "dnsd/plugins/prometheus/process_metrics.hpp"
-#include "dnsd/plugins/prometheus/series.hpp"
+#include "dnsd/metrics/families.hpp"
+#include "dnsd/metrics/process_metrics.hpp"
+#include "dnsd/metrics/labels.hpp"
 
 namespace dnsd::plugins::cache {
 namespace {
 
 using ::prometheus::MetricType;
-using prometheus::AddCounter;
-using prometheus::Labels;
-using prometheus::NewFamily;
+using metrics::AddCounter;
+using metrics::Labels;
+using metrics::NewFamily;
 
 constexpr const char* kKindLabel[2] = {"success", "denial"};
 
@@ -33,9 +33,9 @@ struct Sums {
 
 }  // namespace
 
-CacheMetrics& CacheMetrics::Get() { return prometheus::ProcessCollector<CacheMetrics>(); }
+CacheMetrics& CacheMetrics::Get() { return metrics::ProcessCollector<CacheMetrics>(); }
 
-prometheus::PerWorker<CacheCounters>& CacheMetrics::Series(const Key& key, std::weak_ptr<const CacheStore> store) {
+metrics::PerWorker<CacheCounters>& CacheMetrics::Series(const Key& key, std::weak_ptr<const CacheStore> store) {
   {
     std::lock_guard lock(mutex_);
     stores_[key] = std::move(store);
@@ -59,7 +59,7 @@ std::vector<::prometheus::MetricFamily> CacheMetrics::Collect() const {
                          "The number of requests served from stale cache entries.", MetricType::Counter);
   auto evictions = NewFamily("coredns_cache_evictions_total", "The count of cache evictions.", MetricType::Counter);
 
-  series_.ForEach([&](const Key& key, const prometheus::PerWorker<CacheCounters>& workers) {
+  series_.ForEach([&](const Key& key, const metrics::PerWorker<CacheCounters>& workers) {
     Sums sum;
     workers.ForEach([&](const CacheCounters& c) { sum.Add(c); });
     const Labels base = {{"server", key[0]}, {"zones", key[1]}, {"view", ""}};
@@ -84,18 +84,18 @@ std::vector<::prometheus::MetricFamily> CacheMetrics::Collect() const {
     if (store) {
       const StoreCounters counters = store->Counters();
       for (int kind = 0; kind < 2; ++kind) {
-        prometheus::AddGauge(entries, typed(kind), static_cast<double>(counters.entries[kind]));
+        metrics::AddGauge(entries, typed(kind), static_cast<double>(counters.entries[kind]));
       }
     }
   });
   std::vector<::prometheus::MetricFamily> families;
-  prometheus::AppendNonEmpty(families, {&entries, &requests, &hits, &misses, &prefetch, &drops, &stale, &evictions});
+  metrics::AppendNonEmpty(families, {&entries, &requests, &hits, &misses, &prefetch, &drops, &stale, &evictions});
   return families;
 }
 
 CacheCounters& CacheMetricsRoute::Add(std::uint16_t port) {
   CacheCounters& counters =
-      CacheMetrics::Get().Series({prometheus::ServerLabel(port), zones_}, store_).For(worker_);
+      CacheMetrics::Get().Series({metrics::ServerLabel(port), zones_}, store_).For(worker_);
   routes_.emplace_back(port, &counters);
   return counters;
 }

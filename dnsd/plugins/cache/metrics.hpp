@@ -16,15 +16,15 @@
 #include <prometheus/metric_family.h>
 
 #include "dnsd/plugins/cache/store.hpp"
-#include "dnsd/plugins/prometheus/local_counter.hpp"
-#include "dnsd/plugins/prometheus/per_worker.hpp"
+#include "dnsd/metrics/local_counter.hpp"
+#include "dnsd/metrics/per_worker.hpp"
 
 namespace dnsd::plugins::cache {
 
 // One worker's counts for one (server, zones). Written by that worker only.
 struct alignas(64) CacheCounters {
-  prometheus::LocalCounter requests, misses, prefetches, drops, served_stale;
-  std::array<prometheus::LocalCounter, 2> hits, evictions;  // [Kind]: success, denial
+  metrics::LocalCounter requests, misses, prefetches, drops, served_stale;
+  std::array<metrics::LocalCounter, 2> hits, evictions;  // [Kind]: success, denial
 };
 
 // The process-wide collector of every cache's series; served by every exporter.
@@ -33,11 +33,11 @@ class CacheMetrics final : public ::prometheus::Collectable {
   using Key = std::vector<std::string>;  // server, zones
 
   static CacheMetrics& Get();
-  prometheus::PerWorker<CacheCounters>& Series(const Key& key, std::weak_ptr<const CacheStore> store);
+  metrics::PerWorker<CacheCounters>& Series(const Key& key, std::weak_ptr<const CacheStore> store);
   std::vector<::prometheus::MetricFamily> Collect() const override;
 
  private:
-  prometheus::KeyedSeries<CacheCounters> series_;
+  metrics::KeyedSeries<CacheCounters> series_;
   mutable std::mutex mutex_;
   std::map<Key, std::weak_ptr<const CacheStore>> stores_;  // the newest store of each key
 };

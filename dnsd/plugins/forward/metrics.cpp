@@ -3,18 +3,18 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "dnsd/plugins/prometheus/families.hpp"
-#include "dnsd/plugins/prometheus/process_metrics.hpp"
+#include "dnsd/metrics/families.hpp"
+#include "dnsd/metrics/process_metrics.hpp"
 
 namespace dnsd::plugins::forward {
 namespace {
 
 using ::prometheus::MetricType;
-using prometheus::HistogramSum;
-using prometheus::kRcodeSlots;
-using prometheus::kTimeBuckets;
-using prometheus::Labels;
-using prometheus::NewFamily;
+using metrics::HistogramSum;
+using metrics::kRcodeSlots;
+using metrics::kTimeBuckets;
+using metrics::Labels;
+using metrics::NewFamily;
 
 constexpr const char* kProxyName = "forward";
 constexpr const char* kProtoLabel[kProtoSlots] = {"udp", "tcp", "tcp-tls"};
@@ -58,26 +58,26 @@ struct LegacyFamilies {
     for (std::size_t r = 0; r < kRcodeSlots; ++r) {
       if (by_rcode[r].count == 0) continue;
       replies += by_rcode[r].count;
-      const std::string rcode = prometheus::RcodeLabel(r);
-      prometheus::AddCounter(responses, {{"rcode", rcode}, {"to", to}}, static_cast<double>(by_rcode[r].count));
-      prometheus::AddHistogram(duration, {{"to", to}, {"rcode", rcode}}, by_rcode[r], kTimeBuckets);
+      const std::string rcode = metrics::RcodeLabel(r);
+      metrics::AddCounter(responses, {{"rcode", rcode}, {"to", to}}, static_cast<double>(by_rcode[r].count));
+      metrics::AddHistogram(duration, {{"to", to}, {"rcode", rcode}}, by_rcode[r], kTimeBuckets);
     }
-    if (replies != 0) prometheus::AddCounter(requests, {{"to", to}}, static_cast<double>(replies));
+    if (replies != 0) metrics::AddCounter(requests, {{"to", to}}, static_cast<double>(replies));
     for (std::size_t p = 0; p < kProtoSlots; ++p) {
       const Labels labels = {{"to", to}, {"proto", kProtoLabel[p]}};
-      if (hit[p] != 0) prometheus::AddCounter(hits, labels, static_cast<double>(hit[p]));
-      if (miss[p] != 0) prometheus::AddCounter(misses, labels, static_cast<double>(miss[p]));
+      if (hit[p] != 0) metrics::AddCounter(hits, labels, static_cast<double>(hit[p]));
+      if (miss[p] != 0) metrics::AddCounter(misses, labels, static_cast<double>(miss[p]));
     }
   }
 
   void MoveTo(std::vector<::prometheus::MetricFamily>& families) {
-    prometheus::AppendNonEmpty(families, {&requests, &responses, &duration, &failures, &hits, &misses});
+    metrics::AppendNonEmpty(families, {&requests, &responses, &duration, &failures, &hits, &misses});
   }
 };
 
 }  // namespace
 
-ForwardMetrics& ForwardMetrics::Get() { return prometheus::ProcessCollector<ForwardMetrics>(); }
+ForwardMetrics& ForwardMetrics::Get() { return metrics::ProcessCollector<ForwardMetrics>(); }
 
 std::atomic<std::uint64_t>& ForwardMetrics::HealthcheckFailures(const std::string& to) {
   std::lock_guard lock(mutex_);
@@ -110,7 +110,7 @@ std::vector<::prometheus::MetricFamily> ForwardMetrics::Collect() const {
 
   const bool legacy = LegacyNamesEnabled();
   LegacyFamilies old;
-  upstreams_.ForEach([&](const std::vector<std::string>& key, const prometheus::PerWorker<UpstreamCounters>& workers) {
+  upstreams_.ForEach([&](const std::vector<std::string>& key, const metrics::PerWorker<UpstreamCounters>& workers) {
     std::array<HistogramSum, kRcodeSlots> by_rcode;
     std::array<std::uint64_t, kProtoSlots> hit{}, miss{};
     std::uint64_t dropped_replies = 0;
@@ -124,23 +124,23 @@ std::vector<::prometheus::MetricFamily> ForwardMetrics::Collect() const {
     });
     const std::string& to = key[0];
     for (std::size_t r = 0; r < kRcodeSlots; ++r) {
-      prometheus::AddHistogram(duration, {{"to", to}, {"rcode", prometheus::RcodeLabel(r)}, {"proxy_name", kProxyName}},
+      metrics::AddHistogram(duration, {{"to", to}, {"rcode", metrics::RcodeLabel(r)}, {"proxy_name", kProxyName}},
                                by_rcode[r], kTimeBuckets);
     }
     for (std::size_t p = 0; p < kProtoSlots; ++p) {
       const Labels labels = {{"to", to}, {"proto", kProtoLabel[p]}, {"proxy_name", kProxyName}};
-      if (hit[p] != 0) prometheus::AddCounter(hits, labels, static_cast<double>(hit[p]));
-      if (miss[p] != 0) prometheus::AddCounter(misses, labels, static_cast<double>(miss[p]));
+      if (hit[p] != 0) metrics::AddCounter(hits, labels, static_cast<double>(hit[p]));
+      if (miss[p] != 0) metrics::AddCounter(misses, labels, static_cast<double>(miss[p]));
     }
-    prometheus::AddCounter(dropped, {{"to", to}}, static_cast<double>(dropped_replies));
+    metrics::AddCounter(dropped, {{"to", to}}, static_cast<double>(dropped_replies));
     if (legacy) old.AddUpstream(to, by_rcode, hit, miss);
   });
   {
     std::lock_guard lock(mutex_);
     for (const auto& [to, count] : healthcheck_failures_) {
       const double value = static_cast<double>(count->load(std::memory_order_relaxed));
-      prometheus::AddCounter(failures, {{"to", to}, {"proxy_name", kProxyName}}, value);
-      if (legacy) prometheus::AddCounter(old.failures, {{"to", to}}, value);
+      metrics::AddCounter(failures, {{"to", to}, {"proxy_name", kProxyName}}, value);
+      if (legacy) metrics::AddCounter(old.failures, {{"to", to}}, value);
     }
   }
   std::uint64_t broken_total = 0, rejects_total = 0, evictions_total = 0;
@@ -150,11 +150,11 @@ std::vector<::prometheus::MetricFamily> ForwardMetrics::Collect() const {
     evictions_total += c.in_flight_evictions.Read();
   });
   // Label-less counters, exported from the first forward on (as CoreDNS registers them).
-  prometheus::AddCounter(broken, {}, static_cast<double>(broken_total));
-  prometheus::AddCounter(rejects, {}, static_cast<double>(rejects_total));
-  prometheus::AddCounter(evictions, {}, static_cast<double>(evictions_total));
+  metrics::AddCounter(broken, {}, static_cast<double>(broken_total));
+  metrics::AddCounter(rejects, {}, static_cast<double>(rejects_total));
+  metrics::AddCounter(evictions, {}, static_cast<double>(evictions_total));
   std::vector<::prometheus::MetricFamily> families;
-  prometheus::AppendNonEmpty(families, {&duration, &hits, &misses, &failures, &broken, &rejects, &dropped, &evictions});
+  metrics::AppendNonEmpty(families, {&duration, &hits, &misses, &failures, &broken, &rejects, &dropped, &evictions});
   if (legacy) old.MoveTo(families);
   return families;
 }

@@ -17,9 +17,9 @@
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
-#include "dnsd/plugins/prometheus/local_counter.hpp"
-#include "dnsd/plugins/prometheus/per_worker.hpp"
-#include "dnsd/plugins/prometheus/series.hpp"
+#include "dnsd/metrics/local_counter.hpp"
+#include "dnsd/metrics/per_worker.hpp"
+#include "dnsd/metrics/labels.hpp"
 
 namespace dnsd::plugins::forward {
 
@@ -28,17 +28,17 @@ enum ProtoSlot : std::size_t { kProtoUdp, kProtoTcp, kProtoTls, kProtoSlots };
 
 // One worker's counts for one upstream. Written by that worker only.
 struct alignas(64) UpstreamCounters {
-  using TimeHistogram = prometheus::LocalHistogram<prometheus::kTimeBuckets.size()>;
-  std::array<TimeHistogram, prometheus::kRcodeSlots> duration{};  // [rcode of the reply]
-  std::array<prometheus::LocalCounter, kProtoSlots> conn_cache_hits{}, conn_cache_misses{};
-  prometheus::LocalCounter replies_dropped;  // matched no query in flight (RFC 5452): forged or late
+  using TimeHistogram = metrics::LocalHistogram<metrics::kTimeBuckets.size()>;
+  std::array<TimeHistogram, metrics::kRcodeSlots> duration{};  // [rcode of the reply]
+  std::array<metrics::LocalCounter, kProtoSlots> conn_cache_hits{}, conn_cache_misses{};
+  metrics::LocalCounter replies_dropped;  // matched no query in flight (RFC 5452): forged or late
 };
 
 // One worker's counts without labels.
 struct alignas(64) ForwardCounters {
-  prometheus::LocalCounter healthcheck_broken;      // every upstream Down: a random one was tried
-  prometheus::LocalCounter max_concurrent_rejects;  // REFUSED over max_concurrent
-  prometheus::LocalCounter in_flight_evictions;     // the oldest query gave way at the worker's cap
+  metrics::LocalCounter healthcheck_broken;      // every upstream Down: a random one was tried
+  metrics::LocalCounter max_concurrent_rejects;  // REFUSED over max_concurrent
+  metrics::LocalCounter in_flight_evictions;     // the oldest query gave way at the worker's cap
 };
 
 class ForwardMetrics final : public ::prometheus::Collectable {
@@ -52,8 +52,8 @@ class ForwardMetrics final : public ::prometheus::Collectable {
   std::vector<::prometheus::MetricFamily> Collect() const override;
 
  private:
-  prometheus::KeyedSeries<UpstreamCounters> upstreams_;
-  prometheus::PerWorker<ForwardCounters> forward_;
+  metrics::KeyedSeries<UpstreamCounters> upstreams_;
+  metrics::PerWorker<ForwardCounters> forward_;
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<std::atomic<std::uint64_t>>> healthcheck_failures_;
 };

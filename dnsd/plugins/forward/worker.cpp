@@ -169,7 +169,7 @@ void Worker::Answer(Exchange* ex, std::span<std::uint8_t> reply) {
   wire::WriteId(reply, ex->client_id);
   pipeline::Transaction* tx = ex->tx;
   const double seconds = std::chrono::duration<double>(Clock::now() - ex->attempt_start).count();
-  upstream_counters_[ex->upstream]->duration[reply[3] & 0x0F].Observe(prometheus::kTimeBuckets, seconds);
+  upstream_counters_[ex->upstream]->duration[reply[3] & 0x0F].Observe(metrics::kTimeBuckets, seconds);
   // Read first: once set, the line stays shared in every worker's cache (no write per answer).
   std::atomic<bool>& answered = (*shared_->pool)[ex->upstream].answered;
   if (!answered.load(std::memory_order_relaxed)) answered.store(true, std::memory_order_relaxed);

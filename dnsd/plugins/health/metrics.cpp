@@ -9,9 +9,9 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
-#include "dnsd/plugins/prometheus/families.hpp"
-#include "dnsd/plugins/prometheus/local_counter.hpp"
-#include "dnsd/plugins/prometheus/process_metrics.hpp"
+#include "dnsd/metrics/families.hpp"
+#include "dnsd/metrics/local_counter.hpp"
+#include "dnsd/metrics/process_metrics.hpp"
 
 namespace dnsd::plugins::health {
 namespace {
@@ -28,31 +28,31 @@ class HealthMetrics final : public ::prometheus::Collectable {
   }
 
   std::vector<::prometheus::MetricFamily> Collect() const override {
-    auto duration = prometheus::NewFamily("coredns_health_request_duration_seconds",
+    auto duration = metrics::NewFamily("coredns_health_request_duration_seconds",
                                           "Histogram of the time (in seconds) each request took.",
                                           ::prometheus::MetricType::Histogram);
-    auto failures = prometheus::NewFamily("coredns_health_request_failures_total",
+    auto failures = metrics::NewFamily("coredns_health_request_failures_total",
                                           "The number of times the health check failed.",
                                           ::prometheus::MetricType::Counter);
-    prometheus::HistogramSum sum;
+    metrics::HistogramSum sum;
     sum.Add(duration_);
-    prometheus::AddHistogram(duration, {}, sum, kSlimTimeBuckets);
-    prometheus::AddCounter(failures, {}, static_cast<double>(failures_.Read()));
+    metrics::AddHistogram(duration, {}, sum, kSlimTimeBuckets);
+    metrics::AddCounter(failures, {}, static_cast<double>(failures_.Read()));
     std::vector<::prometheus::MetricFamily> families;
-    prometheus::AppendNonEmpty(families, {&duration, &failures});
+    metrics::AppendNonEmpty(families, {&duration, &failures});
     return families;
   }
 
  private:
   std::mutex mutex_;
-  prometheus::LocalHistogram<kSlimTimeBuckets.size()> duration_;
-  prometheus::LocalCounter failures_;
+  metrics::LocalHistogram<kSlimTimeBuckets.size()> duration_;
+  metrics::LocalCounter failures_;
 };
 
 }  // namespace
 
 void RecordHealthCheck(double seconds, bool failed) {
-  prometheus::ProcessCollector<HealthMetrics>().Record(seconds, failed);
+  metrics::ProcessCollector<HealthMetrics>().Record(seconds, failed);
 }
 
 SelfCheck::SelfCheck(std::string host, unsigned short port, std::chrono::milliseconds interval,
@@ -60,7 +60,7 @@ SelfCheck::SelfCheck(std::string host, unsigned short port, std::chrono::millise
     : host_(host.empty() || host == "localhost" ? "127.0.0.1" : std::move(host)),
       port_(port), interval_(interval), timeout_(timeout) {
   if (host_.size() > 2 && host_.front() == '[' && host_.back() == ']') host_ = host_.substr(1, host_.size() - 2);
-  prometheus::ProcessCollector<HealthMetrics>();  // exported from the start, failures at 0
+  metrics::ProcessCollector<HealthMetrics>();  // exported from the start, failures at 0
   thread_ = std::thread([this] { Run(); });
 }
 

@@ -6,7 +6,7 @@
 
 #include <prometheus/metric_family.h>
 
-#include "dnsd/plugins/prometheus/families.hpp"
+#include "dnsd/metrics/families.hpp"
 
 #ifndef DNSD_VERSION
 #define DNSD_VERSION "0.0.0"
@@ -16,6 +16,18 @@
 #endif
 
 namespace dnsd::plugins::prometheus {
+
+using metrics::AddCounter;
+using metrics::AddHistogram;
+using metrics::AppendNonEmpty;
+using metrics::HistogramSum;
+using metrics::kRcodeSlots;
+using metrics::kSizeBuckets;
+using metrics::kTimeBuckets;
+using metrics::Labels;
+using metrics::NewFamily;
+using metrics::RcodeLabel;
+using metrics::With;
 namespace {
 
 using ::prometheus::ClientMetric;

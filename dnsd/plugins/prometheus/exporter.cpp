@@ -4,11 +4,13 @@
 #include <map>
 #include <mutex>
 
-#include "dnsd/plugins/prometheus/process_metrics.hpp"
+#include "dnsd/metrics/process_metrics.hpp"
 #include "dnsd/plugins/prometheus/process_stats.hpp"
 #include "dnsd/plugins/prometheus/reload_metrics.hpp"
 
 namespace dnsd::plugins::prometheus {
+
+using metrics::ProcessMetrics;
 namespace {
 
 std::mutex& RegistryMutex() {

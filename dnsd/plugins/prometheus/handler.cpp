@@ -35,7 +35,7 @@ SeriesBlock& MetricsHandler::BlockFor(std::uint16_t port, const wire::Name& qnam
   for (const Route& route : routes_) {
     if (route.port == port && route.zone == best) return *route.block;
   }
-  const std::string server = ServerLabel(port);
+  const std::string server = metrics::ServerLabel(port);
   const std::string& zone = zones.empty() ? std::string(".") : zones[best].text;
   SeriesBlock& block = series_.Find(server, zone);
   if (plugins_) {

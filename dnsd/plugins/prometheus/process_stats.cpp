@@ -8,10 +8,15 @@
 #include <sstream>
 #include <string>
 
-#include "dnsd/plugins/prometheus/families.hpp"
-#include "dnsd/plugins/prometheus/process_metrics.hpp"
+#include "dnsd/metrics/families.hpp"
+#include "dnsd/metrics/process_metrics.hpp"
 
 namespace dnsd::plugins::prometheus {
+
+using metrics::AddCounter;
+using metrics::AddGauge;
+using metrics::NewFamily;
+using metrics::ProcessCollector;
 namespace {
 
 using ::prometheus::MetricType;

@@ -3,10 +3,16 @@
 #include <atomic>
 #include <mutex>
 
-#include "dnsd/plugins/prometheus/families.hpp"
-#include "dnsd/plugins/prometheus/process_metrics.hpp"
+#include "dnsd/metrics/families.hpp"
+#include "dnsd/metrics/process_metrics.hpp"
 
 namespace dnsd::plugins::prometheus {
+
+using metrics::AddCounter;
+using metrics::AddGauge;
+using metrics::AppendNonEmpty;
+using metrics::NewFamily;
+using metrics::ProcessCollector;
 namespace {
 
 class ReloadCollector final : public ::prometheus::Collectable {

@@ -11,18 +11,12 @@
 #include <string_view>
 #include <vector>
 
-#include "dnsd/plugins/prometheus/local_counter.hpp"
+#include "dnsd/metrics/labels.hpp"
+#include "dnsd/metrics/local_counter.hpp"
 #include "dnsd/plugins/prometheus/responder.hpp"
 
 namespace dnsd::plugins::prometheus {
 
-// CoreDNS plugin.TimeBuckets: ExponentialBuckets(0.00025, 2, 16), 0.25 ms .. 8.192 s.
-inline constexpr std::array<double, 16> kTimeBuckets = {
-    0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032,
-    0.064,   0.128,  0.256, 0.512, 1.024, 2.048, 4.096, 8.192};
-// CoreDNS plugin.SizeBuckets (octets).
-inline constexpr std::array<double, 14> kSizeBuckets = {0,    100,   200,   300,   400,   511,   1023,
-                                                        2047, 4095,  8291,  16000, 32000, 48000, 64000};
 
 // The qtypes CoreDNS reports by name (vars.monitorType); every other qtype is "other".
 inline constexpr std::array<std::uint16_t, 18> kMonitoredTypes = {
@@ -30,15 +24,9 @@ inline constexpr std::array<std::uint16_t, 18> kMonitoredTypes = {
     43 /*DS*/, 65 /*HTTPS*/, 251 /*IXFR*/, 15 /*MX*/,   2 /*NS*/,    47 /*NSEC*/,
     50 /*NSEC3*/, 12 /*PTR*/, 46 /*RRSIG*/, 6 /*SOA*/,  33 /*SRV*/,  16 /*TXT*/};
 inline constexpr std::size_t kTypeSlots = kMonitoredTypes.size() + 1;  // last: "other"
-inline constexpr std::size_t kRcodeSlots = 16;                          // header RCODE, 4 bits
 
 std::size_t TypeSlot(std::uint16_t qtype);
 std::string_view TypeLabel(std::size_t slot);
-std::string RcodeLabel(std::size_t rcode);  // "NOERROR", ..., unknown ones as their number
-// CoreDNS's `server` label of a query that arrived on `port`: "dns://:53" (dnsd has no bind plugin).
-std::string ServerLabel(std::uint16_t port);
-// CoreDNS's `zones` label of plugin metrics (cache): the plugin's zones joined with ",".
-std::string ZonesLabel(const std::vector<std::string>& zones);
 
 enum Proto : std::size_t { kUdp = 0, kTcp = 1 };
 enum Family : std::size_t { kIpv4 = 0, kIpv6 = 1 };  // CoreDNS labels "1" and "2"
@@ -58,23 +46,23 @@ struct Observation {
 
 // One worker's counters for one (server, zone). Written by that worker only.
 struct alignas(64) SeriesBlock {  // own cache lines: no false sharing between workers
-  using TimeHistogram = LocalHistogram<kTimeBuckets.size()>;
-  using SizeHistogram = LocalHistogram<kSizeBuckets.size()>;
+  using TimeHistogram = metrics::LocalHistogram<metrics::kTimeBuckets.size()>;
+  using SizeHistogram = metrics::LocalHistogram<metrics::kSizeBuckets.size()>;
 
   void Observe(const Observation& o) {
     requests[o.proto][o.family][o.type_slot].Add();
     if (o.dnssec_ok) do_requests.Add();
     responses[o.rcode & 0xF][o.responder < kResponderSlots ? o.responder : 0].Add();
-    duration[o.type_slot].Observe(kTimeBuckets, o.seconds);
-    request_size[o.proto].Observe(kSizeBuckets, static_cast<double>(o.request_size));
-    response_size[o.proto].Observe(kSizeBuckets, static_cast<double>(o.response_size));
+    duration[o.type_slot].Observe(metrics::kTimeBuckets, o.seconds);
+    request_size[o.proto].Observe(metrics::kSizeBuckets, static_cast<double>(o.request_size));
+    response_size[o.proto].Observe(metrics::kSizeBuckets, static_cast<double>(o.response_size));
   }
 
-  std::array<std::array<std::array<LocalCounter, kTypeSlots>, 2>, 2> requests{};  // [proto][family][type]
-  std::array<std::array<LocalCounter, kResponderSlots>, kRcodeSlots> responses{};  // [rcode][plugin]
+  std::array<std::array<std::array<metrics::LocalCounter, kTypeSlots>, 2>, 2> requests{};  // [proto][family][type]
+  std::array<std::array<metrics::LocalCounter, kResponderSlots>, metrics::kRcodeSlots> responses{};  // [rcode][plugin]
   std::array<TimeHistogram, kTypeSlots> duration{};
   std::array<SizeHistogram, 2> request_size{}, response_size{};  // [proto]
-  LocalCounter do_requests;
+  metrics::LocalCounter do_requests;
 };
 
 // Every SeriesBlock of one worker index, keyed by (server, zone). Blocks are added by the worker

@@ -57,7 +57,7 @@ SetupResult Setup(const config::Directive& directive, const SetupContext& ctx) {
   // handlers add the same series on a zone's first query, for factories made without a context).
   for (std::size_t i = 0; i < ctx.zones.size() && i < ctx.ports.size(); ++i) {
     for (const std::string& name : ctx.plugins) {
-      factory->collector().EnablePlugin(ServerLabel(ctx.ports[i]), ctx.zones[i], name);
+      factory->collector().EnablePlugin(metrics::ServerLabel(ctx.ports[i]), ctx.zones[i], name);
     }
   }
   result.value = std::move(factory);

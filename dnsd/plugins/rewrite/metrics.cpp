@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "dnsd/plugins/prometheus/families.hpp"
-#include "dnsd/plugins/prometheus/process_metrics.hpp"
-#include "dnsd/plugins/prometheus/series.hpp"
+#include "dnsd/metrics/families.hpp"
+#include "dnsd/metrics/process_metrics.hpp"
+#include "dnsd/metrics/labels.hpp"
 
 namespace dnsd::plugins::rewrite {
 namespace {
@@ -23,7 +23,7 @@ std::shared_ptr<const RuleLabels> MakeLabels(const rules::RuleSet& rules) {
 
 }  // namespace
 
-RewriteMetrics& RewriteMetrics::Get() { return prometheus::ProcessCollector<RewriteMetrics>(); }
+RewriteMetrics& RewriteMetrics::Get() { return metrics::ProcessCollector<RewriteMetrics>(); }
 
 std::shared_ptr<const RuleLabels> RewriteMetrics::LabelsOf(const std::shared_ptr<const rules::RuleSet>& rules) {
   std::lock_guard lock(mutex_);
@@ -72,22 +72,22 @@ std::vector<::prometheus::MetricFamily> RewriteMetrics::Collect() const {
     sets = retired_sets_;
     for (const auto& table : live_) AddTo(rules, sets, *table);
   }
-  auto rule_hits = prometheus::NewFamily("dnsd_rewrite_rule_hits_total",
+  auto rule_hits = metrics::NewFamily("dnsd_rewrite_rule_hits_total",
                                          "Counter of queries each rewrite rule applied to.",
                                          ::prometheus::MetricType::Counter);
-  auto set_hits = prometheus::NewFamily("dnsd_rewrite_rule_set_hits_total",
+  auto set_hits = metrics::NewFamily("dnsd_rewrite_rule_set_hits_total",
                                         "Counter of queries rewritten by one or more rules of each rule set.",
                                         ::prometheus::MetricType::Counter);
   for (const auto& [key, n] : rules) {
-    prometheus::AddCounter(rule_hits, {{"server", key[0]}, {"zones", key[1]}, {"rule_set", key[2]}, {"rule", key[3]}},
+    metrics::AddCounter(rule_hits, {{"server", key[0]}, {"zones", key[1]}, {"rule_set", key[2]}, {"rule", key[3]}},
                            static_cast<double>(n));
   }
   for (const auto& [key, n] : sets) {
-    prometheus::AddCounter(set_hits, {{"server", key[0]}, {"zones", key[1]}, {"rule_set", key[2]}},
+    metrics::AddCounter(set_hits, {{"server", key[0]}, {"zones", key[1]}, {"rule_set", key[2]}},
                            static_cast<double>(n));
   }
   std::vector<::prometheus::MetricFamily> families;
-  prometheus::AppendNonEmpty(families, {&rule_hits, &set_hits});
+  metrics::AppendNonEmpty(families, {&rule_hits, &set_hits});
   return families;
 }
 
@@ -98,7 +98,7 @@ void RewriteMetricsRoute::Reset(const std::shared_ptr<const rules::RuleSet>& rul
 }
 
 RuleTable* RewriteMetricsRoute::Open(std::uint16_t port) {
-  RuleTable* table = RewriteMetrics::Get().Open(labels_, prometheus::ServerLabel(port), zones_);
+  RuleTable* table = RewriteMetrics::Get().Open(labels_, metrics::ServerLabel(port), zones_);
   tables_.emplace_back(port, table);
   return table;
 }

@@ -17,7 +17,7 @@
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
-#include "dnsd/plugins/prometheus/local_counter.hpp"
+#include "dnsd/metrics/local_counter.hpp"
 #include "rules/question.hpp"
 #include "rules/rule_set.hpp"
 
@@ -34,8 +34,8 @@ struct RuleLabels {
 struct RuleTable {
   RuleTable(std::shared_ptr<const RuleLabels> l, std::string s, std::string z)
       : labels(std::move(l)), server(std::move(s)), zones(std::move(z)),
-        rule_hits(new prometheus::LocalCounter[labels->rule.size()]),
-        set_hits(new prometheus::LocalCounter[labels->sets.size()]) {}
+        rule_hits(new metrics::LocalCounter[labels->rule.size()]),
+        set_hits(new metrics::LocalCounter[labels->sets.size()]) {}
 
   // The hot path: a few array increments per rewritten query.
   void Count(const rules::Outcome& outcome) {
@@ -57,7 +57,7 @@ struct RuleTable {
 
   std::shared_ptr<const RuleLabels> labels;
   std::string server, zones;
-  std::unique_ptr<prometheus::LocalCounter[]> rule_hits, set_hits;
+  std::unique_ptr<metrics::LocalCounter[]> rule_hits, set_hits;
 };
 
 class RewriteMetrics final : public ::prometheus::Collectable {

@@ -1,6 +1,6 @@
 #include "dnsd/plugins/rewrite/setup.hpp"
 
-#include "dnsd/plugins/prometheus/series.hpp"
+#include "dnsd/metrics/labels.hpp"
 #include "dnsd/plugins/rewrite/factory.hpp"
 #include "dnsd/plugins/rewrite/rule_sources.hpp"
 
@@ -23,7 +23,7 @@ SetupResult SetupAll(std::span<const config::Directive* const> directives, const
   }
   auto factory = std::make_unique<RewriteFactory>(std::move(*sources.value), std::move(compiled.rule_set),
                                                   std::move(stamps));
-  factory->SetZonesLabel(prometheus::ZonesLabel(ctx.zones));
+  factory->SetZonesLabel(metrics::ZonesLabel(ctx.zones));
   result.value = std::move(factory);
   return result;
 }

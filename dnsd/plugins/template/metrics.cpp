@@ -1,8 +1,8 @@
 #include "dnsd/plugins/template/metrics.hpp"
 
-#include "dnsd/plugins/prometheus/families.hpp"
-#include "dnsd/plugins/prometheus/process_metrics.hpp"
-#include "dnsd/plugins/prometheus/series.hpp"
+#include "dnsd/metrics/families.hpp"
+#include "dnsd/metrics/process_metrics.hpp"
+#include "dnsd/metrics/labels.hpp"
 #include "dnsd/plugins/template/names.hpp"
 
 namespace dnsd::plugins::tmpl {
@@ -13,38 +13,38 @@ constexpr const char* kSections[3] = {"answer", "authority", "additional"};
 
 }  // namespace
 
-TemplateMetrics& TemplateMetrics::Get() { return prometheus::ProcessCollector<TemplateMetrics>(); }
+TemplateMetrics& TemplateMetrics::Get() { return metrics::ProcessCollector<TemplateMetrics>(); }
 
 std::vector<::prometheus::MetricFamily> TemplateMetrics::Collect() const {
   using ::prometheus::MetricType;
   ::prometheus::MetricFamily families[3] = {
-      prometheus::NewFamily("coredns_template_matches_total", "Counter of template regex matches.",
+      metrics::NewFamily("coredns_template_matches_total", "Counter of template regex matches.",
                             MetricType::Counter),
-      prometheus::NewFamily("coredns_template_template_failures_total", "Counter of go template failures.",
+      metrics::NewFamily("coredns_template_template_failures_total", "Counter of go template failures.",
                             MetricType::Counter),
-      prometheus::NewFamily("coredns_template_rr_failures_total", "Counter of mis-templated RRs.",
+      metrics::NewFamily("coredns_template_rr_failures_total", "Counter of mis-templated RRs.",
                             MetricType::Counter)};
-  series_.ForEach([&](const Key& key, const prometheus::PerWorker<TemplateCounter>& workers) {
+  series_.ForEach([&](const Key& key, const metrics::PerWorker<TemplateCounter>& workers) {
     std::uint64_t sum = 0;
     workers.ForEach([&](const TemplateCounter& c) { sum += c.value.Read(); });
     for (int f = 0; f < 3; ++f) {
       if (key[0] != kFamilies[f]) continue;
-      prometheus::Labels labels = {{"server", key[1]}, {"zone", key[2]}, {"view", ""},
+      metrics::Labels labels = {{"server", key[1]}, {"zone", key[2]}, {"view", ""},
                                    {"class", key[3]},  {"type", key[4]}};
       if (key.size() == 7) {
         labels.push_back({"section", key[5]});
         labels.push_back({"template", key[6]});
       }
-      prometheus::AddCounter(families[f], labels, static_cast<double>(sum));
+      metrics::AddCounter(families[f], labels, static_cast<double>(sum));
     }
   });
   std::vector<::prometheus::MetricFamily> out;
-  prometheus::AppendNonEmpty(out, {&families[0], &families[1], &families[2]});
+  metrics::AppendNonEmpty(out, {&families[0], &families[1], &families[2]});
   return out;
 }
 
 TemplateCounter& TemplateCounters::Open(const Labels& labels) {
-  TemplateMetrics::Key key = {kFamilies[static_cast<int>(labels.count)], prometheus::ServerLabel(labels.port),
+  TemplateMetrics::Key key = {kFamilies[static_cast<int>(labels.count)], metrics::ServerLabel(labels.port),
                               (*zones_)[labels.zone], std::string(ClassName(labels.klass)),
                               std::string(TypeName(labels.type))};
   if (labels.count != Count::kMatch) {

@@ -12,8 +12,8 @@
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
-#include "dnsd/plugins/prometheus/local_counter.hpp"
-#include "dnsd/plugins/prometheus/per_worker.hpp"
+#include "dnsd/metrics/local_counter.hpp"
+#include "dnsd/metrics/per_worker.hpp"
 #include "dnsd/wire/answer_builder.hpp"
 
 namespace dnsd::plugins::tmpl {
@@ -21,7 +21,7 @@ namespace dnsd::plugins::tmpl {
 enum class Count : std::uint8_t { kMatch, kTemplateFailure, kRrFailure };
 
 struct alignas(64) TemplateCounter {
-  prometheus::LocalCounter value;
+  metrics::LocalCounter value;
 };
 
 class TemplateMetrics final : public ::prometheus::Collectable {
@@ -29,11 +29,11 @@ class TemplateMetrics final : public ::prometheus::Collectable {
   // family ("matches", "template_failures", "rr_failures"), server, zone, class, type[, section, template]
   using Key = std::vector<std::string>;
   static TemplateMetrics& Get();
-  prometheus::PerWorker<TemplateCounter>& Series(const Key& key) { return series_.Find(key); }
+  metrics::PerWorker<TemplateCounter>& Series(const Key& key) { return series_.Find(key); }
   std::vector<::prometheus::MetricFamily> Collect() const override;
 
  private:
-  prometheus::KeyedSeries<TemplateCounter> series_;
+  metrics::KeyedSeries<TemplateCounter> series_;
 };
 
 // A handler's counters by what labels them; a new combination is looked up once (under a lock).

@@ -26,22 +26,22 @@ Observation UdpA(double seconds = 0.0003, std::size_t rcode = 0) {
 }
 
 TEST(LocalCounter, AddsWithoutFetchAdd) {
-  LocalCounter c;
+  metrics::LocalCounter c;
   c.Add();
   c.Add(41);
   EXPECT_EQ(c.Read(), 42u);
 }
 
 TEST(LocalHistogram, PutsAValueInTheFirstBucketWhoseBoundHoldsIt) {
-  LocalHistogram<kSizeBuckets.size()> h;
-  h.Observe(kSizeBuckets, 0);      // le=0
-  h.Observe(kSizeBuckets, 511);    // le=511 (bounds are inclusive)
-  h.Observe(kSizeBuckets, 512);    // le=1023
-  h.Observe(kSizeBuckets, 70000);  // +Inf
+  metrics::LocalHistogram<metrics::kSizeBuckets.size()> h;
+  h.Observe(metrics::kSizeBuckets, 0);      // le=0
+  h.Observe(metrics::kSizeBuckets, 511);    // le=511 (bounds are inclusive)
+  h.Observe(metrics::kSizeBuckets, 512);    // le=1023
+  h.Observe(metrics::kSizeBuckets, 70000);  // +Inf
   EXPECT_EQ(h.Bucket(0), 1u);
   EXPECT_EQ(h.Bucket(5), 1u);
   EXPECT_EQ(h.Bucket(6), 1u);
-  EXPECT_EQ(h.Bucket(kSizeBuckets.size()), 1u);
+  EXPECT_EQ(h.Bucket(metrics::kSizeBuckets.size()), 1u);
   EXPECT_EQ(h.Count(), 4u);
   EXPECT_DOUBLE_EQ(h.Sum(), 0 + 511 + 512 + 70000);
 }
@@ -52,10 +52,10 @@ TEST(Labels, TypesOutsideCoreDnsMonitoredSetAreOther) {
   EXPECT_EQ(TypeLabel(TypeSlot(65)), "HTTPS");
   EXPECT_EQ(TypeLabel(TypeSlot(99)), "other");  // SPF
   EXPECT_EQ(TypeLabel(TypeSlot(13)), "other");  // HINFO
-  EXPECT_EQ(RcodeLabel(0), "NOERROR");
-  EXPECT_EQ(RcodeLabel(3), "NXDOMAIN");
-  EXPECT_EQ(RcodeLabel(2), "SERVFAIL");
-  EXPECT_EQ(RcodeLabel(12), "12");
+  EXPECT_EQ(metrics::RcodeLabel(0), "NOERROR");
+  EXPECT_EQ(metrics::RcodeLabel(3), "NXDOMAIN");
+  EXPECT_EQ(metrics::RcodeLabel(2), "SERVFAIL");
+  EXPECT_EQ(metrics::RcodeLabel(12), "12");
 }
 
 TEST(DnsCollector, SumsRequestsOverWorkers) {
@@ -103,7 +103,7 @@ TEST(DnsCollector, DurationHistogramHasCoreDnsBucketsCumulativeOverWorkers) {
   const auto& h = m->histogram;
   EXPECT_EQ(h.sample_count, 3u);
   EXPECT_NEAR(h.sample_sum, 10.0031, 1e-9);
-  ASSERT_EQ(h.bucket.size(), kTimeBuckets.size() + 1);
+  ASSERT_EQ(h.bucket.size(), metrics::kTimeBuckets.size() + 1);
   EXPECT_DOUBLE_EQ(h.bucket[0].upper_bound, 0.00025);
   EXPECT_EQ(h.bucket[0].cumulative_count, 1u);
   EXPECT_EQ(h.bucket[3].cumulative_count, 1u);  // le=0.002
@@ -125,7 +125,7 @@ TEST(DnsCollector, SizeHistogramsPerProto) {
                           {{"server", "dns://:53"}, {"zone", "."}, {"view", ""}, {"proto", "tcp"}});
   ASSERT_NE(size, nullptr);
   EXPECT_EQ(size->label.size(), 4u);
-  ASSERT_EQ(size->histogram.bucket.size(), kSizeBuckets.size() + 1);
+  ASSERT_EQ(size->histogram.bucket.size(), metrics::kSizeBuckets.size() + 1);
   EXPECT_EQ(size->histogram.bucket[6].cumulative_count, 0u);  // le=1023
   EXPECT_EQ(size->histogram.bucket[7].cumulative_count, 1u);  // le=2047
   EXPECT_NE(FindMetric(FindFamily(families, "coredns_dns_request_size_bytes"), {{"proto", "tcp"}}), nullptr);

@@ -2,9 +2,9 @@
 // that other plugins count into.
 #include <gtest/gtest.h>
 
-#include "dnsd/plugins/prometheus/local_counter.hpp"
-#include "dnsd/plugins/prometheus/per_worker.hpp"
-#include "dnsd/plugins/prometheus/process_metrics.hpp"
+#include "dnsd/metrics/local_counter.hpp"
+#include "dnsd/metrics/per_worker.hpp"
+#include "dnsd/metrics/process_metrics.hpp"
 #include "dnsd/plugins/prometheus/reload_metrics.hpp"
 #include "support.hpp"
 
@@ -15,7 +15,7 @@ using testing::FindFamily;
 using testing::FindMetric;
 
 double FailedReloads() {
-  const auto families = ProcessMetrics::Shared()->Collect();
+  const auto families = metrics::ProcessMetrics::Shared()->Collect();
   const auto* metric = FindMetric(FindFamily(families, "coredns_reload_failed_total"), {});
   return metric ? metric->counter.value : -1;
 }
@@ -32,7 +32,7 @@ TEST(ReloadMetrics, FailedTotalIsExportedAtZeroAndCountsEachFailure) {
 TEST(ReloadMetrics, VersionInfoHasOneSeriesForTheCorefileInForce) {
   SetReloadVersion("aaaa");
   SetReloadVersion("bbbb");
-  const auto families = ProcessMetrics::Shared()->Collect();
+  const auto families = metrics::ProcessMetrics::Shared()->Collect();
   const auto* info = FindFamily(families, "coredns_reload_version_info");
   ASSERT_NE(info, nullptr);
   EXPECT_EQ(info->type, ::prometheus::MetricType::Gauge);
@@ -44,9 +44,9 @@ TEST(ReloadMetrics, VersionInfoHasOneSeriesForTheCorefileInForce) {
 
 TEST(KeyedSeries, TheSameKeyAndWorkerGetTheSameBlockSoCountsContinue) {
   struct Block {
-    LocalCounter hits;
+    metrics::LocalCounter hits;
   };
-  KeyedSeries<Block> series;
+  metrics::KeyedSeries<Block> series;
   Block& first = series.Find({"dns://:53", "."}).For(1);
   first.hits.Add(3);
   Block& again = series.Find({"dns://:53", "."}).For(1);
@@ -54,7 +54,7 @@ TEST(KeyedSeries, TheSameKeyAndWorkerGetTheSameBlockSoCountsContinue) {
   again.hits.Add();
   EXPECT_NE(&series.Find({"dns://:53", "example.org."}).For(1), &first);
   std::uint64_t total = 0;
-  series.ForEach([&](const auto& key, const PerWorker<Block>& workers) {
+  series.ForEach([&](const auto& key, const metrics::PerWorker<Block>& workers) {
     if (key[1] == ".") workers.ForEach([&](const Block& b) { total += b.hits.Read(); });
   });
   EXPECT_EQ(total, 4u);

@@ -9,7 +9,7 @@
 #include "dnsd/plugins/cache/metrics.hpp"
 #include "dnsd/plugins/cache/setup.hpp"
 #include "dnsd/plugins/prometheus/factory.hpp"
-#include "dnsd/plugins/prometheus/process_metrics.hpp"
+#include "dnsd/metrics/process_metrics.hpp"
 #include "dnsd/plugins/rewrite/setup.hpp"
 #include "support.hpp"
 
@@ -70,7 +70,7 @@ struct Generation {
 
 std::vector<::prometheus::MetricFamily> Scrape(const DnsCollector& collector) {
   auto families = collector.Collect();
-  auto more = ProcessMetrics::Shared()->Collect();
+  auto more = metrics::ProcessMetrics::Shared()->Collect();
   families.insert(families.end(), more.begin(), more.end());
   return families;
 }

@@ -10,7 +10,7 @@
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
-namespace dnsd::plugins::prometheus {
+namespace dnsd::metrics {
 
 class ProcessMetrics final : public ::prometheus::Collectable {
  public:
@@ -35,4 +35,4 @@ T& ProcessCollector() {
   return *instance;
 }
 
-}  // namespace dnsd::plugins::prometheus
+}  // namespace dnsd::metrics

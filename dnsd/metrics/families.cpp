@@ -1,6 +1,8 @@
-#include "dnsd/plugins/prometheus/families.hpp"
+#include "dnsd/metrics/families.hpp"
 
-namespace dnsd::plugins::prometheus {
+#include <limits>
+
+namespace dnsd::metrics {
 
 using ::prometheus::ClientMetric;
 using ::prometheus::MetricFamily;
@@ -27,6 +29,21 @@ void AddGauge(MetricFamily& family, Labels labels, double value) {
   family.metric.push_back(std::move(metric));
 }
 
+void AddHistogram(MetricFamily& family, Labels labels, const HistogramSum& h, std::span<const double> bounds) {
+  if (h.count == 0) return;
+  ClientMetric metric;
+  metric.label = std::move(labels);
+  metric.histogram.sample_count = h.count;
+  metric.histogram.sample_sum = h.sum;
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i <= bounds.size(); ++i) {
+    cumulative += h.buckets[i];
+    const double bound = i < bounds.size() ? bounds[i] : std::numeric_limits<double>::infinity();
+    metric.histogram.bucket.push_back({cumulative, bound});
+  }
+  family.metric.push_back(std::move(metric));
+}
+
 Labels With(Labels labels, std::string name, std::string value) {
   labels.push_back({std::move(name), std::move(value)});
   return labels;
@@ -38,4 +55,4 @@ void AppendNonEmpty(std::vector<MetricFamily>& out, std::initializer_list<Metric
   }
 }
 
-}  // namespace dnsd::plugins::prometheus
+}  // namespace dnsd::metrics

@@ -10,7 +10,7 @@
 #include <span>
 #include <vector>
 
-namespace dnsd::plugins::prometheus {
+namespace dnsd::metrics {
 
 // A monotonic count written by exactly one thread.
 class LocalCounter {
@@ -68,4 +68,4 @@ struct HistogramSum {
   }
 };
 
-}  // namespace dnsd::plugins::prometheus
+}  // namespace dnsd::metrics

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace dnsd::plugins::prometheus {
+namespace dnsd::metrics {
 
 // One block per worker index. For(i) takes a lock: call it at setup or on a new key, not per query.
 template <typename Block>
@@ -60,4 +60,4 @@ class KeyedSeries {
   std::map<Key, std::unique_ptr<PerWorker<Block>>> series_;
 };
 
-}  // namespace dnsd::plugins::prometheus
+}  // namespace dnsd::metrics

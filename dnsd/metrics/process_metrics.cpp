@@ -1,8 +1,8 @@
-#include "dnsd/plugins/prometheus/process_metrics.hpp"
+#include "dnsd/metrics/process_metrics.hpp"
 
 #include <algorithm>
 
-namespace dnsd::plugins::prometheus {
+namespace dnsd::metrics {
 
 std::shared_ptr<ProcessMetrics> ProcessMetrics::Shared() {
   static const auto instance = std::make_shared<ProcessMetrics>();
@@ -28,4 +28,4 @@ std::vector<::prometheus::MetricFamily> ProcessMetrics::Collect() const {
   return families;
 }
 
-}  // namespace dnsd::plugins::prometheus
+}  // namespace dnsd::metrics
