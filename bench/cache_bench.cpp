@@ -90,9 +90,11 @@ class Client final : public pipeline::Transaction {
 class InstantUpstream final : public pipeline::Handler {
  public:
   void Serve(pipeline::Transaction& tx) override {
+    ++served;
     Bytes answer = MakeAnswer(tx.Query());
     tx.Respond(answer);
   }
+  std::uint64_t served = 0;  // misses: the cache passed the query on
 };
 
 struct Shared {
@@ -134,8 +136,7 @@ void RunHits(benchmark::State& state, bool edns) {
     if (++i == clients.size()) i = 0;
   }
   state.SetItemsProcessed(state.iterations());
-  const auto& stats = static_cast<plugins::cache::CacheHandler&>(*handler).Stats();
-  if (stats.misses != 0) state.SkipWithError("a hot name missed");
+  if (upstream.served != 0) state.SkipWithError("a hot name missed");
 }
 
 void BM_CacheHit(benchmark::State& state) { RunHits(state, false); }

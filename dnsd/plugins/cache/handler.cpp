@@ -85,16 +85,12 @@ void CacheHandler::RespondFromEntry(pipeline::Transaction& tx, const LookupResul
 RefreshTransaction* CacheHandler::PrepareRefresh(const pipeline::Transaction& tx, const CacheKey& key) {
   RefreshTransaction* refresh = refresh_pool_.Acquire(*this);
   refresh->Load(tx, key);
-  ++stats_.refreshes;
   return refresh;
 }
 
 void CacheHandler::Serve(pipeline::Transaction& tx) {
   const wire::MessageView& view = tx.View();
-  if (!QueryCacheable(view)) {
-    ++stats_.passed;
-    return Next(tx);
-  }
+  if (!QueryCacheable(view)) return Next(tx);
   MakeKey(view, key_);
   CacheCounters& counters = metrics_.For(tx.ServerPort());
   counters.requests.Add();
@@ -109,17 +105,14 @@ void CacheHandler::Serve(pipeline::Transaction& tx) {
     RefreshTransaction* refresh = hit.start_refresh ? PrepareRefresh(tx, key_) : nullptr;
     if (refresh) counters.prefetches.Add();
     if (hit.status == LookupStatus::kFresh) {
-      ++stats_.hits;
       RespondFromEntry(tx, hit, static_cast<std::uint32_t>(hit.remaining));
     } else {
-      ++stats_.stale_hits;
       counters.served_stale.Add();
       RespondFromEntry(tx, hit, 0);  // CoreDNS answers stale entries with TTL 0
     }
     if (refresh) Next(*refresh);
     return;
   }
-  ++stats_.misses;
   CachingTransaction* caching = caching_pool_.Acquire(*this);
   caching->Load(tx, key_, hit.status == LookupStatus::kStale);
   Next(*caching);
@@ -165,7 +158,6 @@ CacheHandler::StoredAnswer CacheHandler::Store(const CacheKey& key, const wire::
   request.ttl = ttl;
   request.now = clock_->NowNanos();
   if (store_->Insert(request)) counters.evictions[static_cast<int>(kind)].Add();
-  ++stats_.stored;
   stored.length = length;
   stored.ttl_count = analysis.ttl_count;
   stored.ttl = ttl;
@@ -184,7 +176,6 @@ void CacheHandler::OnAnswer(CachingTransaction& caching, std::span<const std::ui
                                                 LookupMode::kStaleFallback, hit_buffer_, hit_offsets_);
       if (stale.status != LookupStatus::kMiss) {
         caching_pool_.Release(&caching);
-        ++stats_.stale_hits;
         metrics_.For(client->ServerPort()).served_stale.Add();
         return RespondFromEntry(*client, stale, static_cast<std::uint32_t>(std::max<std::int64_t>(stale.remaining, 0)));
       }
@@ -193,10 +184,7 @@ void CacheHandler::OnAnswer(CachingTransaction& caching, std::span<const std::ui
   const StoredAnswer stored =
       Store(caching.key_, client->View(), response, false, metrics_.For(client->ServerPort()));
   caching_pool_.Release(&caching);  // nothing below touches it
-  if (stored.length == 0) {
-    ++stats_.not_stored;
-    return Answer(*client, response);
-  }
+  if (stored.length == 0) return Answer(*client, response);
   // The client gets what a hit would give it now: the capped TTL on every record (CoreDNS), the
   // OPT record rebuilt for its EDNS.
   ReplyPatch patch;

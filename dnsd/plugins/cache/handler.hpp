@@ -20,17 +20,6 @@ namespace dnsd::plugins::cache {
 
 class CacheHandler;
 
-// Per-worker counters, for tests and (later) metrics.
-struct CacheStats {
-  std::uint64_t hits = 0;         // answered from a fresh entry
-  std::uint64_t stale_hits = 0;   // answered from an expired entry (serve_stale)
-  std::uint64_t misses = 0;       // sent down the chain
-  std::uint64_t passed = 0;       // not cacheable as a query (zone, opcode, AXFR/IXFR)
-  std::uint64_t stored = 0;       // answers inserted (misses and refreshes)
-  std::uint64_t not_stored = 0;   // answers passed through uncached (TC, REFUSED, disabled, ...)
-  std::uint64_t refreshes = 0;    // prefetches and stale refreshes sent
-};
-
 // A missed query on its way down the chain; the client's query is presented as is.
 class CachingTransaction final : public pipeline::Transaction, public pipeline::PoolLink {
  public:
@@ -67,7 +56,6 @@ class CacheHandler : public pipeline::Handler {
   ~CacheHandler() override;
 
   void Serve(pipeline::Transaction& tx) override;
-  const CacheStats& Stats() const { return stats_; }
 
  private:
   friend class CachingTransaction;
@@ -101,7 +89,6 @@ class CacheHandler : public pipeline::Handler {
   std::vector<std::uint16_t> hit_offsets_, stored_offsets_;
   pipeline::TransactionPool<CachingTransaction> caching_pool_;
   pipeline::TransactionPool<RefreshTransaction> refresh_pool_;
-  CacheStats stats_;
   CacheMetricsRoute metrics_;
 };
 
