@@ -78,7 +78,6 @@ void ForwardHandler::Serve(pipeline::Transaction& tx) {
   worker_->Forward(tx);
 }
 
-const WorkerStats& ForwardHandler::Stats() const { return worker_->stats; }
 std::size_t ForwardHandler::InFlight() const { return worker_->InFlight(); }
 
 ForwardFactory::ForwardFactory(Options options)

@@ -35,19 +35,6 @@ struct SharedState {
   void ReportFailure(std::size_t index);
 };
 
-// Per-worker counters; read by tests and (later) metrics.
-struct WorkerStats {
-  std::uint64_t forwarded = 0;        // queries sent upstream (first attempts)
-  std::uint64_t answered = 0;         // replies passed to clients
-  std::uint64_t servfail = 0;         // queries nothing answered
-  std::uint64_t refused = 0;          // over max_concurrent
-  std::uint64_t upstream_errors = 0;  // failed attempts (error or timeout)
-  std::uint64_t forgeries = 0;        // replies dropped: unknown ID, not QR, other question
-  std::uint64_t tcp_after_truncation = 0;
-  std::uint64_t udp_sockets_opened = 0;
-  std::uint64_t tcp_connections_opened = 0;
-};
-
 class Worker;
 
 class ForwardHandler : public pipeline::Handler {
@@ -61,7 +48,6 @@ class ForwardHandler : public pipeline::Handler {
 
   void Serve(pipeline::Transaction& tx) override;
 
-  const WorkerStats& Stats() const;
   std::size_t InFlight() const;  // this worker's queries waiting for an upstream
 
  private:

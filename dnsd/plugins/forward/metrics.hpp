@@ -1,15 +1,13 @@
 // forward's CoreDNS metrics (CoreDNS 1.11 plugin/pkg/proxy/metrics.go with proxy_name "forward",
 // and plugin/forward/metrics.go): per-worker single-writer blocks per upstream (`to`), kept
 // process-wide so a reload continues them; health-check failures (rare, on the probing thread)
-// are shared atomics.
+// are shared atomics. metrics.cpp declares each family once, in tables over these blocks.
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -17,9 +15,9 @@
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
+#include "dnsd/metrics/labels.hpp"
 #include "dnsd/metrics/local_counter.hpp"
 #include "dnsd/metrics/per_worker.hpp"
-#include "dnsd/metrics/labels.hpp"
 
 namespace dnsd::plugins::forward {
 
@@ -32,6 +30,11 @@ struct alignas(64) UpstreamCounters {
   std::array<TimeHistogram, metrics::kRcodeSlots> duration{};  // [rcode of the reply]
   std::array<metrics::LocalCounter, kProtoSlots> conn_cache_hits{}, conn_cache_misses{};
   metrics::LocalCounter replies_dropped;  // matched no query in flight (RFC 5452): forged or late
+};
+
+// One upstream's failed health checks: counted by the probing thread, not a worker.
+struct HealthcheckCounters {
+  std::atomic<std::uint64_t> failures{0};
 };
 
 // One worker's counts without labels.
@@ -47,15 +50,16 @@ class ForwardMetrics final : public ::prometheus::Collectable {
 
   UpstreamCounters& Upstream(const std::string& to, unsigned worker) { return upstreams_.Find({to}).For(worker); }
   ForwardCounters& Worker(unsigned worker) { return forward_.For(worker); }
-  std::atomic<std::uint64_t>& HealthcheckFailures(const std::string& to);
+  std::atomic<std::uint64_t>& HealthcheckFailures(const std::string& to) {
+    return healthchecks_.Find({to}).For(0).failures;
+  }
 
   std::vector<::prometheus::MetricFamily> Collect() const override;
 
  private:
   metrics::KeyedSeries<UpstreamCounters> upstreams_;
+  metrics::KeyedSeries<HealthcheckCounters> healthchecks_;  // one block per upstream
   metrics::PerWorker<ForwardCounters> forward_;
-  mutable std::mutex mutex_;
-  std::map<std::string, std::unique_ptr<std::atomic<std::uint64_t>>> healthcheck_failures_;
 };
 
 // CoreDNS's `to` label: the upstream as HOST:PORT ("127.0.0.1:53", "[::1]:53").

@@ -51,7 +51,6 @@ void Worker::Forward(pipeline::Transaction& tx) {
   if (options_.max_concurrent != 0) {
     if (shared_->in_flight.fetch_add(1, std::memory_order_relaxed) >= options_.max_concurrent) {
       shared_->in_flight.fetch_sub(1, std::memory_order_relaxed);
-      ++stats.refused;
       counters_->max_concurrent_rejects.Add();
       tx.Failure().kind = pipeline::FailureKind::kLimitExceeded;
       tx.Failure().code = static_cast<int>(options_.max_concurrent);
@@ -75,7 +74,6 @@ void Worker::Forward(pipeline::Transaction& tx) {
   ex->failovers = 0;
   ex->failure.kind = pipeline::FailureKind::kNone;
   ex->deadline = Clock::now() + options_.overall_timeout;
-  ++stats.forwarded;
   NextAttempt(ex);
 }
 
@@ -148,7 +146,6 @@ void Worker::NoteFailure(Exchange* ex, pipeline::NetOp op, int code) {
 
 void Worker::AttemptFailed(Exchange* ex) {
   EndAttempt(ex);
-  ++stats.upstream_errors;
   shared_->ReportFailure(ex->upstream);
   if (ex->down_skips >= shared_->pool->size()) return Fail(ex);  // the all-Down random try failed
   NextAttempt(ex);
@@ -189,7 +186,6 @@ void Worker::Answer(Exchange* ex, std::span<std::uint8_t> reply) {
   }
   EndAttempt(ex);
   Release(ex);
-  ++stats.answered;
   prometheus::NoteResponder(prometheus::Responder::kForward);
   tx->Respond(reply);
 }
@@ -201,7 +197,6 @@ void Worker::Fail(Exchange* ex) {
   tx->Failure() = ex->failure;
   EndAttempt(ex);
   Release(ex);
-  ++stats.servfail;
   // CoreDNS: forward returns the error and the server writes it (plugin ""). Noted explicitly: this
   // runs from a timer, after other callbacks may have left a note.
   prometheus::NoteResponder(prometheus::Responder::kServer);
@@ -317,7 +312,6 @@ std::shared_ptr<Worker::UdpSocket> Worker::OpenUdpSocket(std::size_t upstream) {
     return nullptr;
   }
   s->born = Clock::now();
-  ++stats.udp_sockets_opened;
   WaitReadable(s);
   return s;
 }
@@ -388,7 +382,6 @@ void Worker::OnDatagram(UdpSocket& s, std::span<std::uint8_t> datagram) {
   if (it == s.pending.end() || !Matches(it->second, datagram)) return DropReply(s.upstream);
   Exchange* ex = it->second;
   if (wire::Header::Decode(datagram.data()).tc()) {
-    ++stats.tcp_after_truncation;
     EndAttempt(ex);
     return StartAttempt(ex, ex->upstream, /*tcp=*/true);
   }
@@ -396,7 +389,6 @@ void Worker::OnDatagram(UdpSocket& s, std::span<std::uint8_t> datagram) {
 }
 
 void Worker::DropReply(std::size_t upstream) {
-  ++stats.forgeries;
   upstream_counters_[upstream]->replies_dropped.Add();
 }
 

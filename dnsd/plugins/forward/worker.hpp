@@ -38,7 +38,6 @@ class Worker : public std::enable_shared_from_this<Worker> {
   // Closes every socket and abandons in-flight exchanges (their transactions are not answered).
   void Shutdown();
 
-  WorkerStats stats;
   std::size_t InFlight() const { return in_use_; }
   // The forward that follows this one in the chain (CoreDNS ≥ 1.9.4: several forward lines in one
   // server block); `next RCODE` hands such answers to it. Null: `next` is ignored, as in CoreDNS.

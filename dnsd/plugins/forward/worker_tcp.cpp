@@ -60,7 +60,6 @@ void Worker::SendTcp(Exchange* ex) {
   upstream_counters_[ex->upstream]->conn_cache_misses[proto].Add();
   conn = std::make_shared<TcpConnection>(io_);
   ex->conn = conn;
-  ++stats.tcp_connections_opened;
   const auto& upstream = (*shared_->pool)[ex->upstream].endpoint;
   if (tls) {
     // Setup always makes a context; preparing a connection fails only when OpenSSL is out of memory.

@@ -10,6 +10,7 @@
 #include "dnsd/random/seeded_random.hpp"
 #include "peer.hpp"
 #include "test_util.hpp"
+#include "../../support/metric_value.hpp"
 
 namespace dnsd::plugins::forward {
 namespace {
@@ -41,20 +42,13 @@ TcpPeer::Behaviour TcpAnswer() {
 
 std::uint16_t IdOf(const Bytes& m) { return static_cast<std::uint16_t>(m[0] << 8 | m[1]); }
 
-// A forward counter as scraped (process-wide, summed over workers): the series for upstream `to`,
-// or the label-less one; 0 while it is not exported.
-double ForwardCounter(std::string_view name, const std::string& to = "") {
-  for (const auto& family : ForwardMetrics::Get().Collect()) {
-    if (family.name != name) continue;
-    for (const auto& metric : family.metric) {
-      for (const auto& label : metric.label) {
-        if (label.name == "to" && label.value == to) return metric.counter.value;
-      }
-      if (to.empty() && metric.label.empty()) return metric.counter.value;
-    }
-  }
-  return 0;
+// A forward metric as scraped (process-wide, summed over workers): the series of upstream `to`, or
+// with `to` empty every series (the label-less ones); 0 while it is not exported.
+double ForwardMetric(std::string_view name, const std::string& to, dnsd::testing::MetricLabels labels = {}) {
+  if (!to.empty()) labels.emplace_back("to", to);
+  return dnsd::testing::MetricValue(ForwardMetrics::Get().Collect(), name, labels);
 }
+double ForwardCounter(std::string_view name, const std::string& to = "") { return ForwardMetric(name, to); }
 
 using NextHandler = testing::EndOfChain;
 
@@ -88,7 +82,29 @@ class ForwardExchange : public ::testing::Test {
     probe.close();
     return ep;
   }
-  const WorkerStats& stats() const { return forward->Stats(); }
+  // What the upstreams' metrics say since the test began (ports are reused: a baseline, not totals).
+  double Since(std::string_view name, const ip::udp::endpoint& upstream, dnsd::testing::MetricLabels labels = {}) const {
+    const std::string to = UpstreamLabel(upstream);
+    labels.emplace_back("to", to);
+    return dnsd::testing::MetricValue(ForwardMetrics::Get().Collect(), name, labels) -
+           dnsd::testing::MetricValue(baseline, name, labels);
+  }
+  double Replies(const ip::udp::endpoint& upstream) const {  // replies received, any rcode
+    return Since("coredns_proxy_request_duration_seconds", upstream);
+  }
+  double Dropped(const ip::udp::endpoint& upstream) const {
+    return Since("dnsd_forward_replies_dropped_total", upstream);
+  }
+  double Connections(const ip::udp::endpoint& upstream, const char* proto) const {  // sockets opened
+    return Since("coredns_proxy_conn_cache_misses_total", upstream, {{"proto", proto}});
+  }
+  // Failed attempts (errors, timeouts) where each attempt opens its own connection, as in the tests
+  // that use this: fresh connections (cache misses) less replies (duration observations). A reused
+  // TCP connection the upstream closed is replaced, not a failure: it was a cache hit.
+  double FailedAttempts(const ip::udp::endpoint& upstream) const {
+    return Since("coredns_proxy_conn_cache_misses_total", upstream) - Replies(upstream);
+  }
+  std::vector<::prometheus::MetricFamily> baseline = ForwardMetrics::Get().Collect();
 
   boost::asio::io_context io;
   NextHandler next;
@@ -108,7 +124,7 @@ TEST_F(ForwardExchange, ReplyIsPassedThroughVerbatimWithTheClientsId) {
   sent[0] = client_query[0];
   sent[1] = client_query[1];
   EXPECT_EQ(sent, client_query) << "the query goes upstream unchanged but for its ID";
-  EXPECT_EQ(stats().answered, 1u);
+  EXPECT_EQ(Replies(peer.endpoint()), 1);  // the one reply, passed to the client
   EXPECT_EQ(forward->InFlight(), 0u);
 }
 
@@ -152,7 +168,7 @@ TEST_F(ForwardExchange, AnIdAlreadyInFlightOnTheSocketIsDrawnAgain) {
   EXPECT_EQ(IdOf(held[1].first), 9);
   for (auto& [query, from] : held) peer.Send(MakeReply(query), from);
   ASSERT_TRUE(RunUntil(io, [&] { return first.responses == 1 && second.responses == 1; }));
-  EXPECT_EQ(stats().forgeries, 0u);
+  EXPECT_EQ(Dropped(peer.endpoint()), 0);
 }
 
 TEST_F(ForwardExchange, SourcePortsComeFromAPoolOfSockets) {
@@ -163,7 +179,7 @@ TEST_F(ForwardExchange, SourcePortsComeFromAPoolOfSockets) {
   for (const auto& source : peer.sources) ports.insert(source.port());
   EXPECT_GE(ports.size(), 4u);
   EXPECT_LE(ports.size(), 8u);
-  EXPECT_EQ(stats().udp_sockets_opened, ports.size());
+  EXPECT_EQ(Connections(peer.endpoint(), "udp"), static_cast<double>(ports.size()));
 }
 
 TEST_F(ForwardExchange, ExpiredSocketsAreReplacedByFreshPorts) {
@@ -172,7 +188,7 @@ TEST_F(ForwardExchange, ExpiredSocketsAreReplacedByFreshPorts) {
   options.expire = 0ms;
   Make(options);
   for (int i = 0; i < 10; ++i) Ask();
-  EXPECT_EQ(stats().udp_sockets_opened, 10u);
+  EXPECT_EQ(Connections(peer.endpoint(), "udp"), 10);
 }
 
 TEST_F(ForwardExchange, RetiredSocketsStayOpenUntilTheirQueriesAreAnswered) {
@@ -197,8 +213,8 @@ TEST_F(ForwardExchange, RetiredSocketsStayOpenUntilTheirQueriesAreAnswered) {
     return true;
   }));
   for (auto& tx : txs) EXPECT_EQ(AnswerAddress(tx->response()), 0x01020304u);
-  EXPECT_EQ(stats().udp_sockets_opened, 12u);
-  EXPECT_EQ(stats().forgeries, 0u);
+  EXPECT_EQ(Connections(peer.endpoint(), "udp"), 12);
+  EXPECT_EQ(Dropped(peer.endpoint()), 0);
 }
 
 TEST_F(ForwardExchange, ReplyWithAnotherIdIsDroppedAndTheRightOneAccepted) {
@@ -212,7 +228,7 @@ TEST_F(ForwardExchange, ReplyWithAnotherIdIsDroppedAndTheRightOneAccepted) {
   auto tx = Ask();
   EXPECT_EQ(AnswerAddress(tx->response()), 0x01020304u);
   EXPECT_EQ(IdOf(tx->response()), kClientId);
-  EXPECT_EQ(stats().forgeries, 1u);
+  EXPECT_EQ(Dropped(peer.endpoint()), 1);
   EXPECT_EQ(ForwardCounter("dnsd_forward_replies_dropped_total", UpstreamLabel(peer.endpoint())), 1);
 }
 
@@ -231,7 +247,7 @@ TEST_F(ForwardExchange, ReplyForAnotherQuestionIsDropped) {
   Make(Base({peer.endpoint()}));
   auto tx = Ask();
   EXPECT_EQ(AnswerAddress(tx->response()), 0x01020304u);
-  EXPECT_EQ(stats().forgeries, 4u);
+  EXPECT_EQ(Dropped(peer.endpoint()), 4);
   EXPECT_EQ(ForwardCounter("dnsd_forward_replies_dropped_total", UpstreamLabel(peer.endpoint())), 4);
 }
 
@@ -259,7 +275,7 @@ TEST_F(ForwardExchange, TruncatedUdpReplyIsRetriedOverTcpToTheSameUpstream) {
   EXPECT_EQ(AnswerAddress(tx->response()), 0x01020304u);
   EXPECT_FALSE(wire::Header::Decode(tx->response().data()).tc());
   EXPECT_EQ(IdOf(tx->response()), kClientId);
-  EXPECT_EQ(stats().tcp_after_truncation, 1u);
+  EXPECT_EQ(Connections(udp.endpoint(), "tcp"), 1);  // the retry after TC
   EXPECT_EQ(tcp.queries.size(), 1u);
 }
 
@@ -281,7 +297,8 @@ TEST_F(ForwardExchange, TcpClientsAreForwardedOverTcpOnAReusedConnection) {
 TEST_F(ForwardExchange, IdleTcpConnectionClosedByTheUpstreamIsReplacedWithoutAFailure) {
   TcpPeer tcp(io, TcpAnswer());
   tcp.close_after_reply = true;
-  Options options = Base({ip::udp::endpoint(ip::make_address("127.0.0.1"), tcp.port())});
+  const ip::udp::endpoint upstream(ip::make_address("127.0.0.1"), tcp.port());
+  Options options = Base({upstream});
   options.force_tcp = true;
   Make(options);
   Ask();
@@ -289,7 +306,7 @@ TEST_F(ForwardExchange, IdleTcpConnectionClosedByTheUpstreamIsReplacedWithoutAFa
   auto tx = Ask();
   EXPECT_EQ(AnswerAddress(tx->response()), 0x01020304u);
   EXPECT_EQ(tcp.connections, 2);
-  EXPECT_EQ(stats().upstream_errors, 0u);
+  EXPECT_EQ(FailedAttempts(upstream), 0);
 }
 
 TEST_F(ForwardExchange, PreferUdpSendsTcpClientsOverUdp) {
@@ -317,12 +334,13 @@ TEST_F(ForwardExchange, ForceTcpSendsUdpClientsOverTcp) {
 TEST_F(ForwardExchange, TcpReplyCutShortIsAnUpstreamError) {
   TcpPeer tcp(io, TcpAnswer());
   tcp.cut_short = true;
-  Options options = Base({ip::udp::endpoint(ip::make_address("127.0.0.1"), tcp.port())});
+  const ip::udp::endpoint upstream(ip::make_address("127.0.0.1"), tcp.port());
+  Options options = Base({upstream});
   options.force_tcp = true;
   Make(options);
   auto tx = Ask();
   EXPECT_EQ(tx->rcode(), 2);  // SERVFAIL
-  EXPECT_GE(stats().upstream_errors, 1u);
+  EXPECT_GE(FailedAttempts(upstream), 1);
 }
 
 TEST_F(ForwardExchange, SilentUpstreamGivesServfailWhenTimeIsUp) {
@@ -336,7 +354,7 @@ TEST_F(ForwardExchange, SilentUpstreamGivesServfailWhenTimeIsUp) {
   EXPECT_GE(elapsed, 390ms);
   EXPECT_LT(elapsed, 1000ms);
   EXPECT_EQ(peer.queries.size(), 3u) << "150 + 150 + 100 ms attempts";
-  EXPECT_EQ(stats().servfail, 1u);
+  EXPECT_EQ(Replies(peer.endpoint()), 0);  // nothing answered: the SERVFAIL is forward's own
   EXPECT_EQ(forward->InFlight(), 0u);
 }
 
@@ -349,18 +367,19 @@ TEST_F(ForwardExchange, LateReplyAfterTheTimeoutIsDropped) {
   ASSERT_EQ(tx->rcode(), 2);
   peer.Send(MakeReply(peer.queries.at(0)), peer.sources.at(0));
   RunFor(io, 50ms);
-  EXPECT_EQ(stats().forgeries, 1u);
+  EXPECT_EQ(Dropped(peer.endpoint()), 1);
   EXPECT_EQ(tx->responses, 1);
 }
 
 TEST_F(ForwardExchange, RefusedPortFailsOverToTheNextUpstreamAtOnce) {
   UdpPeer peer(io, AnswerWith(0x01020304));
-  Make(Base({ClosedPort(), peer.endpoint()}));
+  const ip::udp::endpoint closed = ClosedPort();
+  Make(Base({closed, peer.endpoint()}));
   auto start = std::chrono::steady_clock::now();
   auto tx = Ask();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 140ms) << "ICMP refusal is not a timeout";
   EXPECT_EQ(AnswerAddress(tx->response()), 0x01020304u);
-  EXPECT_EQ(stats().upstream_errors, 1u);
+  EXPECT_EQ(FailedAttempts(closed) + FailedAttempts(peer.endpoint()), 1);
 }
 
 TEST_F(ForwardExchange, SilentUpstreamFailsOverToTheNextAfterTheAttemptTimeout) {
@@ -495,7 +514,7 @@ TEST_F(ForwardExchange, ManyConcurrentQueriesAreAllAnsweredCorrectly) {
     EXPECT_EQ(AnswerAddress(tx->response()), view.qname.WireLength());
     EXPECT_EQ(IdOf(tx->response()), view.header.id);
   }
-  EXPECT_EQ(stats().forgeries, 0u);
+  EXPECT_EQ(Dropped(peer.endpoint()), 0);
 }
 
 }  // namespace
