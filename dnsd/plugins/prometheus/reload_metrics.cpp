@@ -3,44 +3,55 @@
 #include <atomic>
 #include <mutex>
 
-#include "dnsd/metrics/families.hpp"
+#include "dnsd/metrics/descriptor.hpp"
 #include "dnsd/metrics/process_metrics.hpp"
 
 namespace dnsd::plugins::prometheus {
-
-using metrics::AddCounter;
-using metrics::AddGauge;
-using metrics::AppendNonEmpty;
-using metrics::NewFamily;
-using metrics::ProcessCollector;
 namespace {
+
+struct ReloadCounters {
+  std::atomic<std::uint64_t> failures{0};  // any thread may reload
+};
+struct VersionInfo {
+  double value = 1;
+};
+
+const metrics::Metric<ReloadCounters> kReloadMetrics[] = {
+    {"coredns_reload_failed_total", "Counter of the number of failed reload attempts.", metrics::Type::kCounter, {},
+     metrics::Field<&ReloadCounters::failures>()},
+};
+// Key: {value}, the SHA-512 in hex.
+const metrics::Metric<VersionInfo> kVersionMetrics[] = {
+    {"coredns_reload_version_info",
+     "A metric with a constant '1' value labeled by hash, and value which type of hash generated.",
+     metrics::Type::kGauge, {metrics::FixedLabel("hash", "sha512"), metrics::KeyLabel("value", 0)},
+     metrics::Field<&VersionInfo::value>()},
+};
 
 class ReloadCollector final : public ::prometheus::Collectable {
  public:
-  void CountFailure() { failures_.fetch_add(1, std::memory_order_relaxed); }
+  void CountFailure() { counters_.failures.fetch_add(1, std::memory_order_relaxed); }
   void SetVersion(const std::string& sha512_hex) {
     std::lock_guard lock(mutex_);
     version_ = sha512_hex;
   }
 
   std::vector<::prometheus::MetricFamily> Collect() const override {
-    auto failed = NewFamily("coredns_reload_failed_total", "Counter of the number of failed reload attempts.",
-                            ::prometheus::MetricType::Counter);
-    AddCounter(failed, {}, static_cast<double>(failures_.load(std::memory_order_relaxed)));
-    auto info = NewFamily("coredns_reload_version_info",
-                          "A metric with a constant '1' value labeled by hash, and value which type of hash generated.",
-                          ::prometheus::MetricType::Gauge);
+    std::vector<::prometheus::MetricFamily> families;
+    metrics::Families<ReloadCounters> failed(kReloadMetrics);
+    failed.Add({}, metrics::One{counters_});
+    failed.MoveTo(families);
+    metrics::Families<VersionInfo> info(kVersionMetrics);
     {
       std::lock_guard lock(mutex_);
-      if (!version_.empty()) AddGauge(info, {{"hash", "sha512"}, {"value", version_}}, 1);
+      if (!version_.empty()) info.Add({version_}, metrics::One{VersionInfo{}});
     }
-    std::vector<::prometheus::MetricFamily> families;
-    AppendNonEmpty(families, {&failed, &info});
+    info.MoveTo(families);
     return families;
   }
 
  private:
-  std::atomic<std::uint64_t> failures_{0};
+  ReloadCounters counters_;
   mutable std::mutex mutex_;
   std::string version_;
 };
@@ -48,10 +59,10 @@ class ReloadCollector final : public ::prometheus::Collectable {
 }  // namespace
 
 // Exported from the first exporter on, whether or not a reload ever happens (failed_total is 0).
-void RegisterReloadMetrics() { ProcessCollector<ReloadCollector>(); }
+void RegisterReloadMetrics() { metrics::ProcessCollector<ReloadCollector>(); }
 
-void CountReloadFailure() { ProcessCollector<ReloadCollector>().CountFailure(); }
+void CountReloadFailure() { metrics::ProcessCollector<ReloadCollector>().CountFailure(); }
 
-void SetReloadVersion(const std::string& sha512_hex) { ProcessCollector<ReloadCollector>().SetVersion(sha512_hex); }
+void SetReloadVersion(const std::string& sha512_hex) { metrics::ProcessCollector<ReloadCollector>().SetVersion(sha512_hex); }
 
 }  // namespace dnsd::plugins::prometheus
