@@ -9,7 +9,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
-#include "dnsd/metrics/families.hpp"
+#include "dnsd/metrics/descriptor.hpp"
 #include "dnsd/metrics/local_counter.hpp"
 #include "dnsd/metrics/process_metrics.hpp"
 
@@ -19,34 +19,39 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
+// One self-check loop's counts; written under HealthMetrics's lock (several health listeners may
+// record at once, and LocalHistogram has a single writer).
+struct HealthCounters {
+  metrics::LocalHistogram<kSlimTimeBuckets.size()> duration;
+  metrics::LocalCounter failures;
+};
+
+const metrics::Metric<HealthCounters> kHealthMetrics[] = {
+    {"coredns_health_request_duration_seconds", "Histogram of the time (in seconds) each request took.",
+     metrics::Type::kHistogram, {}, metrics::Histogram<&HealthCounters::duration>(kSlimTimeBuckets)},
+    {"coredns_health_request_failures_total", "The number of times the health check failed.", metrics::Type::kCounter,
+     {}, metrics::Field<&HealthCounters::failures>()},
+};
+
 class HealthMetrics final : public ::prometheus::Collectable {
  public:
   void Record(double seconds, bool failed) {
-    std::lock_guard lock(mutex_);  // one writer at a time: LocalHistogram's single-writer rule
-    duration_.Observe(kSlimTimeBuckets, seconds);
-    if (failed) failures_.Add();
+    std::lock_guard lock(mutex_);
+    counters_.duration.Observe(kSlimTimeBuckets, seconds);
+    if (failed) counters_.failures.Add();
   }
 
   std::vector<::prometheus::MetricFamily> Collect() const override {
-    auto duration = metrics::NewFamily("coredns_health_request_duration_seconds",
-                                          "Histogram of the time (in seconds) each request took.",
-                                          ::prometheus::MetricType::Histogram);
-    auto failures = metrics::NewFamily("coredns_health_request_failures_total",
-                                          "The number of times the health check failed.",
-                                          ::prometheus::MetricType::Counter);
-    metrics::HistogramSum sum;
-    sum.Add(duration_);
-    metrics::AddHistogram(duration, {}, sum, kSlimTimeBuckets);
-    metrics::AddCounter(failures, {}, static_cast<double>(failures_.Read()));
     std::vector<::prometheus::MetricFamily> families;
-    metrics::AppendNonEmpty(families, {&duration, &failures});
+    metrics::Families<HealthCounters> table(kHealthMetrics);
+    table.Add({}, metrics::One{counters_});
+    table.MoveTo(families);
     return families;
   }
 
  private:
   std::mutex mutex_;
-  metrics::LocalHistogram<kSlimTimeBuckets.size()> duration_;
-  metrics::LocalCounter failures_;
+  HealthCounters counters_;
 };
 
 }  // namespace

@@ -1,31 +1,41 @@
 #include "dnsd/plugins/hosts/metrics.hpp"
 
-#include "dnsd/metrics/families.hpp"
+#include "dnsd/metrics/descriptor.hpp"
 #include "dnsd/metrics/process_metrics.hpp"
 
 namespace dnsd::plugins::hosts {
+namespace {
+
+const metrics::Metric<HostsMetrics::File> kFileMetrics[] = {
+    {"coredns_hosts_entries", "The combined number of entries in hosts and Corefile.", metrics::Type::kGauge,
+     {metrics::KeyLabel("hostsfile", 0)}, metrics::Field<&HostsMetrics::File::entries>()},
+};
+const metrics::Metric<HostsMetrics::Reload> kReloadMetrics[] = {
+    {"coredns_hosts_reload_timestamp_seconds", "The timestamp of the last reload of hosts file.", metrics::Type::kGauge,
+     {}, metrics::Field<&HostsMetrics::Reload::timestamp>()},
+};
+
+}  // namespace
 
 HostsMetrics& HostsMetrics::Get() { return metrics::ProcessCollector<HostsMetrics>(); }
 
 void HostsMetrics::Loaded(const std::string& path, std::size_t entries, double mtime_seconds) {
   std::lock_guard lock(mutex_);
-  entries_[path] = static_cast<double>(entries);
-  reload_timestamp_ = mtime_seconds;
+  files_[path].entries = static_cast<double>(entries);
+  reload_ = Reload{mtime_seconds};
 }
 
 std::vector<::prometheus::MetricFamily> HostsMetrics::Collect() const {
-  using ::prometheus::MetricType;
-  auto entries = metrics::NewFamily("coredns_hosts_entries",
-                                       "The combined number of entries in hosts and Corefile.", MetricType::Gauge);
-  auto reloaded = metrics::NewFamily("coredns_hosts_reload_timestamp_seconds",
-                                        "The timestamp of the last reload of hosts file.", MetricType::Gauge);
+  std::vector<::prometheus::MetricFamily> families;
+  metrics::Families<File> files(kFileMetrics);
+  metrics::Families<Reload> reload(kReloadMetrics);
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [path, count] : entries_) metrics::AddGauge(entries, {{"hostsfile", path}}, count);
-    if (reload_timestamp_) metrics::AddGauge(reloaded, {}, *reload_timestamp_);
+    for (const auto& [path, file] : files_) files.Add({path}, metrics::One{file});
+    if (reload_) reload.Add({}, metrics::One{*reload_});
   }
-  std::vector<::prometheus::MetricFamily> families;
-  metrics::AppendNonEmpty(families, {&entries, &reloaded});
+  files.MoveTo(families);
+  reload.MoveTo(families);
   return families;
 }
 

@@ -16,14 +16,21 @@ namespace dnsd::plugins::hosts {
 
 class HostsMetrics final : public ::prometheus::Collectable {
  public:
+  struct File {
+    double entries = 0;
+  };
+  struct Reload {
+    double timestamp = 0;
+  };
+
   static HostsMetrics& Get();
   void Loaded(const std::string& path, std::size_t entries, double mtime_seconds);
   std::vector<::prometheus::MetricFamily> Collect() const override;
 
  private:
   mutable std::mutex mutex_;
-  std::map<std::string, double> entries_;
-  std::optional<double> reload_timestamp_;
+  std::map<std::string, File> files_;  // by path
+  std::optional<Reload> reload_;
 };
 
 }  // namespace dnsd::plugins::hosts

@@ -91,7 +91,6 @@ void RewrittenTransaction::Finish(std::span<const std::uint8_t> response) {
   const std::size_t length = reverter_->Revert(response, out);
   owner_.Release(this, snapshot_);  // nothing below touches this transaction
   if (length == 0) {
-    ++owner_.stats_.servfail;
     prometheus::NoteResponder(prometheus::Responder::kServer);  // CoreDNS: the server writes errors
     client->RespondError(wire::Rcode::kServFail);
   } else {
@@ -124,7 +123,6 @@ void RewriteHandler::Refresh() {
   current_ = new Snapshot{std::move(rules), 1};
   metrics_.Reset(current_->rules);
   generation_ = generation;
-  ++stats_.reloads_seen;
 }
 
 void RewriteHandler::Release(RewrittenTransaction* tx, Snapshot* snapshot) {
@@ -137,21 +135,16 @@ void RewriteHandler::Serve(pipeline::Transaction& tx) {
   if (published_->generation() != generation_) Refresh();
   const rules::RuleSet& rules = *current_->rules;
   const wire::MessageView& view = tx.View();
-  if (!ToQuestionName(view.qname, question_.name)) {
-    ++stats_.passed;
-    return Next(tx);
-  }
+  if (!ToQuestionName(view.qname, question_.name)) return Next(tx);
   question_.qtype = view.qtype;
   question_.qclass = view.qclass;
   rules.Evaluate(question_, outcome_);
   metrics_.Count(tx.ServerPort(), outcome_);
   switch (outcome_.status) {
     case rules::Outcome::Status::kNoMatch:
-      ++stats_.passed;
       return Next(tx);
     case rules::Outcome::Status::kBadName:
     case rules::Outcome::Status::kTooManyRules:
-      ++stats_.servfail;
       return tx.RespondError(wire::Rcode::kServFail);
     case rules::Outcome::Status::kRewritten:
       break;
@@ -159,10 +152,8 @@ void RewriteHandler::Serve(pipeline::Transaction& tx) {
   RewrittenTransaction* rewritten = pool_.Acquire(*this);
   if (!rewritten->Load(tx, current_, outcome_)) {
     Release(rewritten, current_);
-    ++stats_.servfail;
     return tx.RespondError(wire::Rcode::kServFail);
   }
-  ++stats_.rewritten;
   Next(*rewritten);
 }
 

@@ -27,14 +27,6 @@ struct Snapshot {
   std::uint32_t refs = 1;  // the handler's own reference while current, plus one per query
 };
 
-// Per-worker counters, for tests and (later) metrics.
-struct RewriteStats {
-  std::uint64_t passed = 0;      // no rule matched
-  std::uint64_t rewritten = 0;   // sent down the chain rewritten
-  std::uint64_t servfail = 0;    // bad rewritten name, unbuildable query or unrevertable response
-  std::uint64_t reloads_seen = 0;
-};
-
 // The query as it goes on down the chain after rewriting. Pooled per worker: its buffers keep their
 // capacity, so a query at steady state allocates nothing.
 class RewrittenTransaction final : public pipeline::Transaction, public pipeline::PoolLink {
@@ -69,7 +61,6 @@ class RewriteHandler : public pipeline::Handler {
   ~RewriteHandler() override;
 
   void Serve(pipeline::Transaction& tx) override;
-  const RewriteStats& Stats() const { return stats_; }
 
  private:
   friend class RewrittenTransaction;
@@ -89,7 +80,6 @@ class RewriteHandler : public pipeline::Handler {
   rules::Outcome outcome_;
   pipeline::TransactionPool<RewrittenTransaction> pool_;
   std::vector<std::uint8_t> revert_buffer_;
-  RewriteStats stats_;
   RewriteMetricsRoute metrics_;
 };
 

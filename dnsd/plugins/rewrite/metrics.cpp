@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "dnsd/metrics/families.hpp"
-#include "dnsd/metrics/process_metrics.hpp"
+#include "dnsd/metrics/descriptor.hpp"
 #include "dnsd/metrics/labels.hpp"
+#include "dnsd/metrics/process_metrics.hpp"
 
 namespace dnsd::plugins::rewrite {
 namespace {
@@ -20,6 +20,19 @@ std::shared_ptr<const RuleLabels> MakeLabels(const rules::RuleSet& rules) {
   }
   return labels;
 }
+
+// Series keys: {server, zones, rule_set, rule} and {server, zones, rule_set}.
+const metrics::Metric<RewriteMetrics::Hits> kRuleMetrics[] = {
+    {"dnsd_rewrite_rule_hits_total", "Counter of queries each rewrite rule applied to.", metrics::Type::kCounter,
+     {metrics::KeyLabel("server", 0), metrics::KeyLabel("zones", 1), metrics::KeyLabel("rule_set", 2),
+      metrics::KeyLabel("rule", 3)},
+     metrics::Field<&RewriteMetrics::Hits::n>()},
+};
+const metrics::Metric<RewriteMetrics::Hits> kRuleSetMetrics[] = {
+    {"dnsd_rewrite_rule_set_hits_total", "Counter of queries rewritten by one or more rules of each rule set.",
+     metrics::Type::kCounter, {metrics::KeyLabel("server", 0), metrics::KeyLabel("zones", 1), metrics::KeyLabel("rule_set", 2)},
+     metrics::Field<&RewriteMetrics::Hits::n>()},
+};
 
 }  // namespace
 
@@ -51,43 +64,33 @@ void RewriteMetrics::Retire(RuleTable* table) {
   live_.erase(found);
 }
 
-void RewriteMetrics::AddTo(std::map<Key, std::uint64_t>& rules, std::map<Key, std::uint64_t>& sets,
+void RewriteMetrics::AddTo(std::map<Key, Hits>& rules, std::map<Key, Hits>& sets,
                            const RuleTable& t) const {
   const RuleLabels& labels = *t.labels;
   for (std::size_t i = 0; i < labels.rule.size(); ++i) {
     const std::uint64_t n = t.rule_hits[i].Read();
-    if (n != 0) rules[{t.server, t.zones, labels.sets[labels.set_of_rule[i]], labels.rule[i]}] += n;
+    if (n != 0) rules[{t.server, t.zones, labels.sets[labels.set_of_rule[i]], labels.rule[i]}].n += n;
   }
   for (std::size_t s = 0; s < labels.sets.size(); ++s) {
     const std::uint64_t n = t.set_hits[s].Read();
-    if (n != 0) sets[{t.server, t.zones, labels.sets[s]}] += n;
+    if (n != 0) sets[{t.server, t.zones, labels.sets[s]}].n += n;
   }
 }
 
 std::vector<::prometheus::MetricFamily> RewriteMetrics::Collect() const {
-  std::map<Key, std::uint64_t> rules, sets;
+  std::map<Key, Hits> rules, sets;
   {
     std::lock_guard lock(mutex_);
     rules = retired_rules_;
     sets = retired_sets_;
     for (const auto& table : live_) AddTo(rules, sets, *table);
   }
-  auto rule_hits = metrics::NewFamily("dnsd_rewrite_rule_hits_total",
-                                         "Counter of queries each rewrite rule applied to.",
-                                         ::prometheus::MetricType::Counter);
-  auto set_hits = metrics::NewFamily("dnsd_rewrite_rule_set_hits_total",
-                                        "Counter of queries rewritten by one or more rules of each rule set.",
-                                        ::prometheus::MetricType::Counter);
-  for (const auto& [key, n] : rules) {
-    metrics::AddCounter(rule_hits, {{"server", key[0]}, {"zones", key[1]}, {"rule_set", key[2]}, {"rule", key[3]}},
-                           static_cast<double>(n));
-  }
-  for (const auto& [key, n] : sets) {
-    metrics::AddCounter(set_hits, {{"server", key[0]}, {"zones", key[1]}, {"rule_set", key[2]}},
-                           static_cast<double>(n));
-  }
   std::vector<::prometheus::MetricFamily> families;
-  metrics::AppendNonEmpty(families, {&rule_hits, &set_hits});
+  metrics::Families<Hits> rule_hits(kRuleMetrics), set_hits(kRuleSetMetrics);
+  for (const auto& [key, hits] : rules) rule_hits.Add(key, metrics::One{hits});
+  for (const auto& [key, hits] : sets) set_hits.Add(key, metrics::One{hits});
+  rule_hits.MoveTo(families);
+  set_hits.MoveTo(families);
   return families;
 }
 

@@ -71,13 +71,17 @@ class RewriteMetrics final : public ::prometheus::Collectable {
 
   std::vector<::prometheus::MetricFamily> Collect() const override;
 
+  struct Hits {
+    std::uint64_t n = 0;
+  };
+
  private:
   using Key = std::vector<std::string>;
-  void AddTo(std::map<Key, std::uint64_t>& rules, std::map<Key, std::uint64_t>& sets, const RuleTable& t) const;
+  void AddTo(std::map<Key, Hits>& rules, std::map<Key, Hits>& sets, const RuleTable& t) const;
 
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<RuleTable>> live_;
-  std::map<Key, std::uint64_t> retired_rules_, retired_sets_;  // {server, zones, set, rule} / {server, zones, set}
+  std::map<Key, Hits> retired_rules_, retired_sets_;  // {server, zones, set, rule} / {server, zones, set}
   std::map<const rules::RuleSet*, std::pair<std::weak_ptr<const rules::RuleSet>, std::weak_ptr<const RuleLabels>>>
       labels_;
 };

@@ -20,13 +20,14 @@ namespace dnsd::plugins::tmpl {
 
 enum class Count : std::uint8_t { kMatch, kTemplateFailure, kRrFailure };
 
+// One worker's counts for one label set; a key counts one of them only (a match has no section).
 struct alignas(64) TemplateCounter {
-  metrics::LocalCounter value;
+  metrics::LocalCounter matches, template_failures, rr_failures;
 };
 
 class TemplateMetrics final : public ::prometheus::Collectable {
  public:
-  // family ("matches", "template_failures", "rr_failures"), server, zone, class, type[, section, template]
+  // server, zone, class, type, section, template ("" for a match)
   using Key = std::vector<std::string>;
   static TemplateMetrics& Get();
   metrics::PerWorker<TemplateCounter>& Series(const Key& key) { return series_.Find(key); }
@@ -53,19 +54,19 @@ class TemplateCounters {
   void Add(const Labels& labels) {
     for (const auto& [known, counter] : routes_) {
       if (known == labels) {
-        counter->value.Add();
+        counter->Add();
         return;
       }
     }
-    Open(labels).value.Add();
+    Open(labels).Add();
   }
 
  private:
-  TemplateCounter& Open(const Labels& labels);
+  metrics::LocalCounter& Open(const Labels& labels);
 
   const std::vector<std::string>* zones_;
   unsigned worker_;
-  std::vector<std::pair<Labels, TemplateCounter*>> routes_;
+  std::vector<std::pair<Labels, metrics::LocalCounter*>> routes_;
 };
 
 }  // namespace dnsd::plugins::tmpl
