@@ -7,7 +7,7 @@
 #include <variant>
 
 #include "dnsd/plugins/prometheus/responder.hpp"
-#include "dnsd/plugins/rewrite/question_name.hpp"
+#include "rules/question_name.hpp"
 
 namespace dnsd::plugins::rewrite {
 namespace {
@@ -137,7 +137,7 @@ void RewriteHandler::Serve(pipeline::Transaction& tx) {
   if (published_->generation() != generation_) Refresh();
   const rules::RuleSet& rules = *current_->rules;
   const wire::MessageView& view = tx.View();
-  if (!ToQuestionName(view.qname, question_.name)) {
+  if (!rules::ToQuestionName(view.qname, question_.name)) {
     ++stats_.passed;
     return Next(tx);
   }
