@@ -33,7 +33,7 @@ std::string VersionText() {
 
 std::string PluginsText() {
   std::string text = "Server types:\n  dns\n\nCaddyfile loaders:\n  flag\n  default\n\nOther plugins:\n";
-  for (const dnsd::plugins::Plugin& plugin : dnsd::plugins::AllPlugins()) {
+  for (const dnsd::pipeline::Plugin& plugin : dnsd::plugins::Registry().plugins) {
     if (plugin.implemented()) text += "  dns." + std::string(plugin.name) + "\n";
   }
   return text;
@@ -54,7 +54,7 @@ int Check(const dnsd::config::Parsed<dnsd::config::Corefile>& corefile,
     return 1;
   }
   std::vector<dnsd::config::ConfigError> errors;
-  dnsd::server::BuildRoutes(*corefile.value, source.default_port, errors);
+  dnsd::server::BuildRoutes(*corefile.value, source.default_port, dnsd::plugins::Registry(), errors);
   for (const dnsd::config::ConfigError& error : errors) std::cerr << error.ToString() << "\n";
   if (!errors.empty()) {
     std::cerr << name << ": " << errors.size() << (errors.size() == 1 ? " error\n" : " errors\n");
@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
   if (flags.check) return Check(corefile, source);
   if (!corefile.ok()) return Fail(corefile.error.ToString());
 
-  auto routes = dnsd::server::BuildRoutes(*corefile.value, source.default_port);
+  auto routes = dnsd::server::BuildRoutes(*corefile.value, source.default_port, dnsd::plugins::Registry());
   if (!routes.ok()) return Fail(routes.error.ToString());
   auto shared_routes = std::make_shared<const dnsd::server::Routes>(std::move(*routes.value));
 
@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
     std::cout << dnsd::server::StartUpZones(*shared_routes);
     std::cout << VersionText() << std::flush;
   }
-  dnsd::server::ConfigReloader reloader(source, *corefile.value);
+  dnsd::server::ConfigReloader reloader(source, *corefile.value, dnsd::plugins::Registry());
   server.RunUntilSignal(&reloader);
   if (!flags.pidfile.empty()) std::remove(flags.pidfile.c_str());
   return 0;

@@ -3,7 +3,10 @@
 // (upstream health, later the cache) lives in the plugin's factory, which outlives the handlers.
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -58,6 +61,20 @@ class HandlerFactory {
   // For the `ready` plugin: false until the plugin can serve (e.g. forward before any upstream
   // is known healthy). Called from any thread.
   virtual bool Ready() const { return true; }
+
+  // Hooks through which the server meets the plugins that steer it, without knowing them (as
+  // CoreDNS's OnStartup/OnShutdown/OnRestart). Every other plugin keeps the defaults.
+
+  // Called for every chain once it is built, before Start, with the chain's plugin names and
+  // factories in execution order (`ready` watches them).
+  virtual void OnChainBuilt(std::span<const std::string> /*names*/,
+                            std::span<const std::shared_ptr<HandlerFactory>> /*factories*/) {}
+  // Called when the server is told to stop, before it stops answering DNS: how long to go on
+  // answering (`health`'s lameduck; the server waits the longest of all factories).
+  virtual std::chrono::nanoseconds OnShutdown() { return std::chrono::nanoseconds(0); }
+  // `reload`: how long until the server next checks the Corefile for changes, picked anew on each
+  // call; nullopt: this factory does not ask for checks.
+  virtual std::optional<std::chrono::nanoseconds> NextCorefileCheck() const { return std::nullopt; }
 };
 
 }  // namespace dnsd::pipeline

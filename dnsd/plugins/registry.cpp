@@ -1,6 +1,8 @@
 #include "dnsd/plugins/registry.hpp"
 
 #include <array>
+#include <string>
+#include <string_view>
 
 #include "dnsd/plugins/bind/setup.hpp"
 #include "dnsd/plugins/cache/setup.hpp"
@@ -12,6 +14,7 @@
 #include "dnsd/plugins/ready/setup.hpp"
 #include "dnsd/plugins/log/setup.hpp"
 #include "dnsd/plugins/loop/setup.hpp"
+#include "dnsd/plugins/prometheus/reload_metrics.hpp"
 #include "dnsd/plugins/prometheus/setup.hpp"
 #include "dnsd/plugins/reload/setup.hpp"
 #include "dnsd/plugins/rewrite/setup.hpp"
@@ -21,6 +24,8 @@
 namespace dnsd::plugins {
 namespace {
 
+using pipeline::Plugin;
+
 // CoreDNS 1.11 plugin.cfg order. Plugins without a setup are recognised so that the error can say
 // "not supported by dnsd" instead of "unknown plugin".
 constexpr std::array kPlugins = {
@@ -28,7 +33,7 @@ constexpr std::array kPlugins = {
     Plugin{"cancel", nullptr, true},     Plugin{"tls", nullptr, true},
     Plugin{"timeouts", nullptr, true},   Plugin{"reload", &reload::Setup, true},
     Plugin{"nsid", nullptr, true},       Plugin{"bufsize", nullptr, true},
-    Plugin{"root", nullptr, true},       Plugin{"bind", nullptr, false, &bind::SetupAll},
+    Plugin{"root", nullptr, true},       Plugin{"bind", nullptr, false, &bind::SetupAll, &bind::BlockListenHosts},
     Plugin{"debug", nullptr, true},      Plugin{"trace", nullptr, true},
     Plugin{"ready", &ready::Setup, true}, Plugin{"health", &health::Setup, true},
     Plugin{"pprof", nullptr, true},      Plugin{"prometheus", &prometheus::Setup, true},
@@ -55,13 +60,12 @@ constexpr std::array kPlugins = {
 
 }  // namespace
 
-std::span<const Plugin> AllPlugins() { return kPlugins; }
-
-const Plugin* FindPlugin(std::string_view name) {
-  for (const Plugin& plugin : kPlugins) {
-    if (plugin.name == name) return &plugin;
-  }
-  return nullptr;
+const pipeline::PluginRegistry& Registry() {
+  static const pipeline::PluginRegistry registry{
+      kPlugins,
+      {+[](std::string_view sha512) { prometheus::SetReloadVersion(std::string(sha512)); },
+       &prometheus::CountReloadFailure}};
+  return registry;
 }
 
 }  // namespace dnsd::plugins

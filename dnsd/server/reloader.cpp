@@ -8,8 +8,7 @@
 #include <memory>
 #include <sstream>
 
-#include "dnsd/plugins/prometheus/reload_metrics.hpp"
-#include "dnsd/server/log.hpp"
+#include "dnsd/log/log.hpp"
 #include "dnsd/server/routes.hpp"
 #include "dnsd/server/server.hpp"
 
@@ -63,8 +62,13 @@ std::string CorefileDigest(const config::Corefile& corefile) {
   return Sha512Hex(canonical);
 }
 
-ConfigReloader::ConfigReloader(ConfigSource source, const config::Corefile& running)
-    : source_(std::move(source)), running_digest_(CorefileDigest(running)) {}
+ConfigReloader::ConfigReloader(ConfigSource source, const config::Corefile& running,
+                               const pipeline::PluginRegistry& registry)
+    : source_(std::move(source)), registry_(registry), running_digest_(CorefileDigest(running)) {}
+
+void ConfigReloader::ReportRunning(const std::string& digest) const {
+  if (registry_.reload_sink.running_version) registry_.reload_sink.running_version(digest);
+}
 
 void ConfigReloader::Run(boost::asio::io_context& io, Server& server) {
   server_ = &server;
@@ -72,8 +76,8 @@ void ConfigReloader::Run(boost::asio::io_context& io, Server& server) {
   timer_.emplace(io);
   WaitSignal();
   if (server.routes()->reload) {
-    Log(LogLevel::kInfo, "plugin/reload: Running configuration SHA512 = " + running_digest_);
-    plugins::prometheus::SetReloadVersion(running_digest_);
+    dnsd::log::Info("plugin/reload: Running configuration SHA512 = " + running_digest_);
+    ReportRunning(running_digest_);
   }
   ScheduleCheck();
 }
@@ -91,7 +95,9 @@ void ConfigReloader::ScheduleCheck() {
   timer_->cancel();
   const auto& reload = server_->routes()->reload;
   if (!reload) return;
-  timer_->expires_after(plugins::reload::PickPeriod(*reload));
+  const std::optional<std::chrono::nanoseconds> period = reload->NextCorefileCheck();
+  if (!period) return;
+  timer_->expires_after(*period);
   timer_->async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
     ReloadNow(*server_, Trigger::kTimer);
@@ -102,12 +108,12 @@ void ConfigReloader::ScheduleCheck() {
 std::string ConfigReloader::ReloadNow(Server& server, Trigger trigger, const char* signal_name) {
   auto fail = [&](const std::string& message) {
     if (trigger == Trigger::kTimer) {
-      Log(LogLevel::kError, "plugin/reload: Corefile changed but reload failed: " + message);
+      dnsd::log::Error("plugin/reload: Corefile changed but reload failed: " + message);
     } else {
-      Log(LogLevel::kError, std::string(signal_name) + ": " + message);
+      dnsd::log::Error(std::string(signal_name) + ": " + message);
     }
     // CoreDNS counts only its timer's failures; a failed signal reload is as much worth an alert.
-    plugins::prometheus::CountReloadFailure();
+    if (registry_.reload_sink.failed) registry_.reload_sink.failed();
     return message;
   };
 
@@ -135,18 +141,18 @@ std::string ConfigReloader::ReloadNow(Server& server, Trigger trigger, const cha
   std::string digest = CorefileDigest(*corefile.value);
   if (trigger == Trigger::kTimer && digest == running_digest_) return {};
 
-  Log(LogLevel::kInfo, trigger == Trigger::kTimer ? std::string("Reloading")
-                                                   : std::string(signal_name) + ": Reloading");
-  config::Parsed<Routes> routes = BuildRoutes(*corefile.value, source_.default_port);
+  dnsd::log::Info(trigger == Trigger::kTimer ? std::string("Reloading")
+                                             : std::string(signal_name) + ": Reloading");
+  config::Parsed<Routes> routes = BuildRoutes(*corefile.value, source_.default_port, registry_);
   if (!routes.ok()) return fail(routes.error.ToString());
   auto shared = std::make_shared<const Routes>(std::move(*routes.value));
   if (std::string error = server.Reload(shared); !error.empty()) return fail(error);
   running_digest_ = digest;
   if (shared->reload) {
-    Log(LogLevel::kInfo, "plugin/reload: Running configuration SHA512 = " + digest);
-    plugins::prometheus::SetReloadVersion(digest);
+    dnsd::log::Info("plugin/reload: Running configuration SHA512 = " + digest);
+    ReportRunning(digest);
   }
-  Log(LogLevel::kInfo, "Reloading complete");
+  dnsd::log::Info("Reloading complete");
   return {};
 }
 

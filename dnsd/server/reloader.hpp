@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "dnsd/config/corefile.hpp"
+#include "dnsd/pipeline/plugin.hpp"
 
 namespace dnsd::server {
 
@@ -33,8 +34,10 @@ std::string CorefileDigest(const config::Corefile& corefile);
 
 class ConfigReloader {
  public:
-  // `running`: the Corefile the server was started with.
-  ConfigReloader(ConfigSource source, const config::Corefile& running);
+  // `running`: the Corefile the server was started with; `registry`: the plugins new configs are
+  // built with (and where reloads are reported). It must outlive the reloader.
+  ConfigReloader(ConfigSource source, const config::Corefile& running,
+                 const pipeline::PluginRegistry& registry);
 
   // Installs the SIGUSR1/SIGHUP handler and, if the running config has `reload`, the periodic check
   // on `io` (the main thread's loop). `server` must outlive `io`'s run.
@@ -54,8 +57,10 @@ class ConfigReloader {
  private:
   void WaitSignal();
   void ScheduleCheck();
+  void ReportRunning(const std::string& digest) const;
 
   ConfigSource source_;
+  const pipeline::PluginRegistry& registry_;
   std::string running_digest_;
   std::string last_text_;  // what the timer saw last time, so a broken file is reported once
   Server* server_ = nullptr;

@@ -1,25 +1,15 @@
 #include "dnsd/server/routes.hpp"
 
 #include <algorithm>
+#include <any>
 #include <map>
 #include <optional>
 #include <utility>
-
-#include "dnsd/plugins/bind/setup.hpp"
-#include "dnsd/plugins/registry.hpp"
 
 namespace dnsd::server {
 namespace {
 
 using config::ErrorAt;
-
-std::size_t PluginRank(std::string_view name) {
-  auto all = plugins::AllPlugins();
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    if (all[i].name == name) return i;
-  }
-  return all.size();
-}
 
 // What an unimplemented plugin's directive gets: `kubernetes` says how dnsd works beside CoreDNS.
 std::string NotSupported(std::string_view name) {
@@ -32,18 +22,18 @@ std::string NotSupported(std::string_view name) {
 
 // Sets up one server block's plugins. Every error is appended to `errors` (a broken directive does
 // not hide the ones after it); the chain is returned only when there was none.
-std::shared_ptr<Chain> BuildChain(const config::ServerBlock& block, const plugins::SetupContext& ctx,
-                                  std::vector<config::ConfigError>& errors) {
+std::shared_ptr<Chain> BuildChain(const config::ServerBlock& block, const pipeline::PluginRegistry& registry,
+                                  const pipeline::SetupContext& ctx, std::vector<config::ConfigError>& errors) {
   const std::size_t errors_before = errors.size();
   struct Entry {
     std::size_t rank;
-    const plugins::Plugin* plugin;
+    const pipeline::Plugin* plugin;
     std::vector<const config::Directive*> directives;
   };
   std::vector<Entry> entries;
   for (const config::Directive& directive : block.directives) {
     const std::string& name = directive.name.text;
-    const plugins::Plugin* plugin = plugins::FindPlugin(name);
+    const pipeline::Plugin* plugin = registry.Find(name);
     if (plugin == nullptr) {
       errors.push_back(ErrorAt(directive.name, "unknown plugin \"" + name + "\""));
       continue;
@@ -61,20 +51,20 @@ std::shared_ptr<Chain> BuildChain(const config::ServerBlock& block, const plugin
     if (same != entries.end() && plugin->setup_all) {
       same->directives.push_back(&directive);
     } else {
-      entries.push_back({PluginRank(name), plugin, {&directive}});
+      entries.push_back({registry.Rank(name), plugin, {&directive}});
     }
   }
   // CoreDNS runs plugins in plugin.cfg order, whatever order the Corefile lists them in.
   std::stable_sort(entries.begin(), entries.end(),
                    [](const Entry& a, const Entry& b) { return a.rank < b.rank; });
-  plugins::SetupContext block_ctx = ctx;
+  pipeline::SetupContext block_ctx = ctx;
   for (const Entry& entry : entries) block_ctx.plugins.emplace_back(entry.plugin->name);
   auto chain = std::make_shared<Chain>();
   for (const Entry& entry : entries) {
     // Only setup_all plugins gather several directives into one entry.
-    plugins::SetupResult made = entry.plugin->setup_all
-                                    ? entry.plugin->setup_all(entry.directives, block_ctx)
-                                    : entry.plugin->setup(*entry.directives.front(), block_ctx);
+    pipeline::SetupResult made = entry.plugin->setup_all
+                                     ? entry.plugin->setup_all(entry.directives, block_ctx)
+                                     : entry.plugin->setup(*entry.directives.front(), block_ctx);
     if (!made.ok()) {
       errors.push_back(made.error);
       continue;
@@ -86,17 +76,25 @@ std::shared_ptr<Chain> BuildChain(const config::ServerBlock& block, const plugin
   return chain;
 }
 
-// The block's `bind` lines, resolved against the host's interfaces (read once per config, only when
-// some block has `bind`: CoreDNS resolves names at start-up and at every reload).
-config::Parsed<std::vector<std::string>> BlockListenHosts(
-    const config::ServerBlock& block, std::optional<std::vector<plugins::bind::Interface>>& interfaces) {
-  std::vector<const config::Directive*> binds;
-  for (const config::Directive& directive : block.directives) {
-    if (directive.name.text == "bind") binds.push_back(&directive);
+// Where the block listens, from the plugins that decide it (`bind`), each asked only when the block
+// has its directives. `config_states`: one per plugin of the registry, kept for the whole config.
+config::Parsed<std::vector<std::string>> BlockListenHosts(const config::ServerBlock& block,
+                                                          const pipeline::PluginRegistry& registry,
+                                                          std::vector<std::any>& config_states) {
+  std::vector<std::string> hosts;
+  for (std::size_t rank = 0; rank < registry.plugins.size(); ++rank) {
+    const pipeline::Plugin& plugin = registry.plugins[rank];
+    if (plugin.listen_hosts == nullptr) continue;
+    std::vector<const config::Directive*> directives;
+    for (const config::Directive& directive : block.directives) {
+      if (directive.name.text == plugin.name) directives.push_back(&directive);
+    }
+    if (directives.empty()) continue;
+    config::Parsed<std::vector<std::string>> more = plugin.listen_hosts(directives, config_states[rank]);
+    if (!more.ok()) return more;
+    hosts.insert(hosts.end(), more.value->begin(), more.value->end());
   }
-  if (binds.empty()) return {std::vector<std::string>{}, {}};
-  if (!interfaces) interfaces = plugins::bind::HostInterfaces();
-  return plugins::bind::ListenHosts(binds, *interfaces);
+  return {std::move(hosts), {}};
 }
 
 // CoreDNS's rules for one zone on one port: a listen address serves a zone once, and a zone is
@@ -142,22 +140,24 @@ std::string StartUpZones(const Routes& routes) {
   return text;
 }
 
-config::Parsed<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16_t default_port) {
+config::Parsed<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16_t default_port,
+                                   const pipeline::PluginRegistry& registry) {
   std::vector<config::ConfigError> errors;
-  std::optional<Routes> routes = BuildRoutes(corefile, default_port, errors);
+  std::optional<Routes> routes = BuildRoutes(corefile, default_port, registry, errors);
   if (!routes) return {std::nullopt, errors.front()};
   return {std::move(routes), {}};
 }
 
 std::optional<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16_t default_port,
+                                  const pipeline::PluginRegistry& registry,
                                   std::vector<config::ConfigError>& errors) {
   Routes routes;
   std::map<std::pair<std::uint16_t, std::string>, ListenRoutes> by_address;
   std::map<std::pair<std::string, std::uint16_t>, std::vector<std::string>> zone_hosts;
-  std::optional<std::vector<plugins::bind::Interface>> interfaces;
+  std::vector<std::any> config_states(registry.plugins.size());
   for (const config::ServerBlock& block : corefile.blocks) {
     std::vector<config::ServerAddress> addresses;
-    plugins::SetupContext ctx;
+    pipeline::SetupContext ctx;
     for (const config::Token& key : block.keys) {
       config::Parsed<config::ServerAddress> address = config::ParseServerAddress(key, default_port);
       if (!address.ok()) {
@@ -168,17 +168,15 @@ std::optional<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16_
       ctx.ports.push_back(address.value->port);
       addresses.push_back(std::move(*address.value));
     }
-    config::Parsed<std::vector<std::string>> hosts = BlockListenHosts(block, interfaces);
+    config::Parsed<std::vector<std::string>> hosts = BlockListenHosts(block, registry, config_states);
     if (hosts.ok()) ctx.listen_hosts = *hosts.value;
     else errors.push_back(hosts.error);
     // A block whose chain failed still claims its zones, so that a duplicate zone is reported too.
-    std::shared_ptr<Chain> chain = BuildChain(block, ctx, errors);
+    std::shared_ptr<Chain> chain = BuildChain(block, registry, ctx, errors);
     if (chain) {
       routes.chains.push_back(chain);
       for (const auto& factory : chain->factories) {
-        if (auto* reload = dynamic_cast<const plugins::reload::ReloadFactory*>(factory.get())) {
-          routes.reload = reload->options();
-        }
+        if (factory->NextCorefileCheck()) routes.reload = factory;
       }
     }
     const std::vector<std::string> listen_on =

@@ -12,7 +12,7 @@
 
 #include "dnsd/config/corefile.hpp"
 #include "dnsd/pipeline/handler.hpp"
-#include "dnsd/plugins/reload/setup.hpp"
+#include "dnsd/pipeline/plugin.hpp"
 #include "dnsd/wire/name.hpp"
 
 namespace dnsd::server {
@@ -44,8 +44,9 @@ struct ListenRoutes {
 struct Routes {
   std::vector<ListenRoutes> listeners;  // by port, then host ("" first)
   std::vector<std::shared_ptr<Chain>> chains;  // every distinct chain, for Start()/Stop()
-  // Set when a server block has `reload` (the last one wins, as in CoreDNS): watch the Corefile.
-  std::optional<plugins::reload::ReloadOptions> reload;
+  // Set when a server block has `reload` (the last one wins, as in CoreDNS): the factory whose
+  // NextCorefileCheck says when to look at the Corefile again.
+  std::shared_ptr<const pipeline::HandlerFactory> reload;
 };
 
 // What dnsd prints at start-up, as CoreDNS does: per listener its zones, sorted, one a line —
@@ -55,11 +56,14 @@ std::string StartUpZones(const Routes& routes);
 // Where the `kubernetes` refusal points users: how dnsd serves cluster names beside CoreDNS.
 inline constexpr std::string_view kKubernetesDocs = "docs/compatibility.md#kubernetes";
 
-// Builds routes from a parsed Corefile; plugin setup errors come back positioned (the first one).
-config::Parsed<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16_t default_port);
+// Builds routes from a parsed Corefile with the plugins of `registry`; plugin setup errors come back
+// positioned (the first one).
+config::Parsed<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16_t default_port,
+                                   const pipeline::PluginRegistry& registry);
 // The same, going on after an error: every error of every block is appended to `errors`, in
 // Corefile order (`dnsd -check`). Routes only when there was none.
 std::optional<Routes> BuildRoutes(const config::Corefile& corefile, std::uint16_t default_port,
+                                  const pipeline::PluginRegistry& registry,
                                   std::vector<config::ConfigError>& errors);
 
 }  // namespace dnsd::server

@@ -13,6 +13,7 @@
 #include <cstdlib>
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 
 #include <boost/asio/io_context.hpp>
@@ -22,9 +23,7 @@
 #include <thread>
 #include <utility>
 
-#include "dnsd/plugins/health/lameduck.hpp"
-#include "dnsd/plugins/ready/factory.hpp"
-#include "dnsd/server/log.hpp"
+#include "dnsd/log/log.hpp"
 #include "dnsd/server/reloader.hpp"
 
 namespace dnsd::server {
@@ -142,7 +141,9 @@ auto RunOn(boost::asio::io_context& io, Work work) -> decltype(work()) {
 std::string StartFactories(const Routes& routes, boost::asio::io_context& io) {
   std::vector<pipeline::HandlerFactory*> started;
   for (const auto& chain : routes.chains) {
-    plugins::ready::WatchChain(chain->plugin_names, chain->factories);
+    for (const auto& factory : chain->factories) {
+      factory->OnChainBuilt(chain->plugin_names, chain->factories);
+    }
     for (const auto& factory : chain->factories) {
       factory->Start(io);
       started.push_back(factory.get());
@@ -225,7 +226,7 @@ std::string Server::Reload(std::shared_ptr<const Routes> next) {
   }
   // The new config is in; a new address that would not open (taken between the check and the bind)
   // is logged, the rest of the config serves.
-  if (!errors.empty()) Log(LogLevel::kError, "listen: " + errors);
+  if (!errors.empty()) dnsd::log::Error("listen: " + errors);
   AnnounceServing(*next);
   std::shared_ptr<const Routes> old = std::exchange(routes_, std::move(next));
   RunOn(shared_io, [&] { StopFactories(*old); });
@@ -249,7 +250,10 @@ void Server::RunUntilSignal(ConfigReloader* reloader) {
   if (reloader) reloader->Stop();
   // Lameduck (`health { lameduck D }`): /health and /ready say 503 while DNS is still answered
   // for D, so load balancers drain this instance before it stops.
-  auto lameduck = plugins::health::lameduck::Begin();
+  std::chrono::nanoseconds lameduck{0};
+  for (const auto& chain : routes_->chains) {
+    for (const auto& factory : chain->factories) lameduck = std::max(lameduck, factory->OnShutdown());
+  }
   if (lameduck.count() > 0) std::this_thread::sleep_for(lameduck);
   Stop();
 }

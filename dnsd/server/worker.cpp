@@ -9,7 +9,7 @@
 
 #include <algorithm>
 
-#include "dnsd/server/log.hpp"
+#include "dnsd/log/log.hpp"
 #include "dnsd/server/tcp_listener.hpp"
 #include "dnsd/server/udp_listener.hpp"
 
@@ -124,7 +124,7 @@ std::string Worker::OpenListener(std::size_t listen_index) {
     std::string error = OpenBound<asio::ip::udp::socket, asio::ip::udp>(udp, address, port);
     if (!error.empty()) {
       if (address.is_v6() && listen.host.empty()) {
-        if (index_ == 0) Log(LogLevel::kWarning, "IPv6 unavailable, serving IPv4 only: " + error);
+        if (index_ == 0) dnsd::log::Warning("IPv6 unavailable, serving IPv4 only: " + error);
         continue;
       }
       return "udp: " + error;

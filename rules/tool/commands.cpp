@@ -3,10 +3,10 @@
 #include <optional>
 
 #include "daemon_check.hpp"
-#include "dnsd/plugins/rewrite/question_name.hpp"
 #include "dnsd/wire/name.hpp"
 #include "rule_input.hpp"
 #include "rules/parse.hpp"
+#include "rules/question_name.hpp"
 
 namespace dnsd::rules_tool {
 namespace {
@@ -88,7 +88,7 @@ int Test(const std::string& file, const std::string& name, const std::string& ty
   }
   wire::Name parsed;
   if (wire::Name::FromString(name, parsed) != wire::WireError::kOk ||
-      !plugins::rewrite::ToQuestionName(parsed, question.name)) {
+      !rules::ToQuestionName(parsed, question.name)) {
     err << "dnsd-rules: \"" << name << "\" is not a domain name\n";
     return 2;
   }

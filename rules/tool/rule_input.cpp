@@ -4,8 +4,8 @@
 #include <sstream>
 
 #include "dnsd/config/corefile.hpp"
-#include "dnsd/plugins/rewrite/rule_sources.hpp"
 #include "rules/parse.hpp"
+#include "rules/rule_sources.hpp"
 
 namespace dnsd::rules_tool {
 namespace {
@@ -56,15 +56,15 @@ void LoadBlock(const config::ServerBlock& block, Input& input) {
   if (rewrites.empty()) return;
   bool lines_ok = true;
   for (const config::Directive* directive : rewrites) {
-    auto one = plugins::rewrite::ParseDirectives({&directive, 1});
+    auto one = rules::ParseDirectives({&directive, 1});
     if (!one.ok()) {
       input.errors.push_back(ToString(one.error));
       lines_ok = false;
     }
   }
   if (!lines_ok) return;
-  auto sources = plugins::rewrite::ParseDirectives(rewrites);
-  rules::RuleSet::Compiled compiled = plugins::rewrite::Assemble(*sources.value);
+  auto sources = rules::ParseDirectives(rewrites);
+  rules::RuleSet::Compiled compiled = rules::Assemble(*sources.value);
   if (!compiled.ok()) input.errors.push_back(compiled.error.ToString());
   else input.lists.push_back({BlockLabel(block), std::move(compiled.rule_set)});
 }

@@ -107,8 +107,14 @@ config::Parsed<std::vector<std::string>> ListenHosts(std::span<const Directive* 
   return result;
 }
 
-SetupResult SetupAll(std::span<const Directive* const> /*directives*/, const SetupContext& /*ctx*/) {
-  SetupResult result;
+config::Parsed<std::vector<std::string>> BlockListenHosts(std::span<const Directive* const> directives,
+                                                          std::any& config_state) {
+  if (!config_state.has_value()) config_state = HostInterfaces();
+  return ListenHosts(directives, std::any_cast<const std::vector<Interface>&>(config_state));
+}
+
+pipeline::SetupResult SetupAll(std::span<const Directive* const> /*directives*/, const pipeline::SetupContext& /*ctx*/) {
+  pipeline::SetupResult result;
   result.value = std::make_unique<BindFactory>();
   return result;
 }

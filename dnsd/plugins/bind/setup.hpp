@@ -1,15 +1,17 @@
 // bind plugin: `bind ADDRESS|IFACE ... [{ except ADDRESS|IFACE ... }]` (CoreDNS 1.11). The lines of
 // a server block add up; an interface name stands for every address of that interface at (re)load
 // time; `except` removes addresses from its own line. The server reads the block's listen hosts
-// before it builds the block's chain and serves the block's zones only on those addresses.
+// (BlockListenHosts, the registry's listen_hosts hook) before it builds the block's chain and
+// serves the block's zones only on those addresses.
 #pragma once
 
+#include <any>
 #include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "dnsd/plugins/registry.hpp"
+#include "dnsd/pipeline/plugin.hpp"
 
 namespace dnsd::plugins::bind {
 
@@ -27,12 +29,17 @@ std::vector<Interface> HostInterfaces();
 config::Parsed<std::vector<std::string>> ListenHosts(std::span<const config::Directive* const> directives,
                                                      std::span<const Interface> interfaces);
 
+// ListenHosts against the host's interfaces, read once per config build (kept in `config_state`):
+// CoreDNS resolves interface names at start-up and at every reload.
+config::Parsed<std::vector<std::string>> BlockListenHosts(std::span<const config::Directive* const> directives,
+                                                          std::any& config_state);
+
 // Takes no part in serving queries: the routes already hold the listen hosts.
 class BindFactory : public pipeline::HandlerFactory {
  public:
   std::unique_ptr<pipeline::Handler> CreateHandler(pipeline::WorkerContext&) override { return nullptr; }
 };
 
-SetupResult SetupAll(std::span<const config::Directive* const> directives, const SetupContext& ctx);
+pipeline::SetupResult SetupAll(std::span<const config::Directive* const> directives, const pipeline::SetupContext& ctx);
 
 }  // namespace dnsd::plugins::bind

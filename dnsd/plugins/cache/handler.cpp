@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "dnsd/plugins/prometheus/responder.hpp"
+#include "dnsd/metrics/responder.hpp"
 #include "dnsd/metrics/labels.hpp"
 
 namespace dnsd::plugins::cache {
@@ -57,7 +57,7 @@ CacheHandler::CacheHandler(std::shared_ptr<const CompiledOptions> options,
       metrics_(metrics::ZonesLabel(options_->options.zones), store_, worker) {}
 
 void CacheHandler::Answer(pipeline::Transaction& client, std::span<const std::uint8_t> response) {
-  prometheus::NoteResponder(prometheus::Responder::kCache);
+  metrics::NoteResponder(metrics::Responder::kCache);
   client.Respond(response);
 }
 

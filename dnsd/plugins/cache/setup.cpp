@@ -7,7 +7,7 @@
 #include <string>
 
 #include "dnsd/plugins/cache/factory.hpp"
-#include "dnsd/plugins/forward/duration.hpp"
+#include "dnsd/config/duration.hpp"
 #include "dnsd/wire/name.hpp"
 
 namespace dnsd::plugins::cache {
@@ -56,7 +56,7 @@ Error ParseInteger(const Token& token, const std::string& what, std::int64_t& ou
 }
 
 Error ParseDuration(const Token& token, const std::string& what, std::chrono::nanoseconds& out) {
-  auto value = forward::ParseGoDuration(token.text);
+  auto value = config::ParseGoDuration(token.text);
   if (!value) {
     return At(token, what + ": " + Quote(token.text) + " is not a duration (want e.g. 30s, 10m, 1h)");
   }
@@ -207,7 +207,7 @@ Error ParseProperty(const Directive& line, Options& options) {
 
 }  // namespace
 
-config::Parsed<Options> ParseOptions(const Directive& directive, const SetupContext& ctx) {
+config::Parsed<Options> ParseOptions(const Directive& directive, const pipeline::SetupContext& ctx) {
   config::Parsed<Options> result;
   Options options;
   std::vector<Token> args;
@@ -246,8 +246,8 @@ config::Parsed<Options> ParseOptions(const Directive& directive, const SetupCont
   return result;
 }
 
-SetupResult Setup(const Directive& directive, const SetupContext& ctx) {
-  SetupResult result;
+pipeline::SetupResult Setup(const Directive& directive, const pipeline::SetupContext& ctx) {
+  pipeline::SetupResult result;
   auto options = ParseOptions(directive, ctx);
   if (!options.ok()) {
     result.error = options.error;

@@ -1,7 +1,7 @@
 #include "dnsd/plugins/errors/setup.hpp"
 
 #include "dnsd/plugins/errors/handler.hpp"
-#include "dnsd/plugins/forward/duration.hpp"
+#include "dnsd/config/duration.hpp"
 
 namespace dnsd::plugins::errors {
 namespace {
@@ -19,7 +19,7 @@ std::optional<ConfigError> ParseConsolidate(const config::Directive& line, Patte
   if (line.args.size() > 3) {
     return At(line.args[3], "consolidate: unexpected argument \"" + line.args[3].text + "\" " + syntax);
   }
-  auto period = forward::ParseGoDuration(line.args[0].text);
+  auto period = config::ParseGoDuration(line.args[0].text);
   if (!period || period->count() <= 0) {
     return At(line.args[0], "consolidate: \"" + line.args[0].text +
                                 "\" is not a positive duration (want e.g. 30s, 5m)");
@@ -69,8 +69,8 @@ config::Parsed<std::vector<PatternSpec>> ParsePatterns(const config::Directive& 
   return result;
 }
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& /*ctx*/) {
-  SetupResult result;
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& /*ctx*/) {
+  pipeline::SetupResult result;
   auto patterns = ParsePatterns(directive);
   if (!patterns.ok()) {
     result.error = patterns.error;

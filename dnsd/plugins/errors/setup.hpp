@@ -4,11 +4,11 @@
 #include <vector>
 
 #include "dnsd/plugins/errors/consolidator.hpp"
-#include "dnsd/plugins/registry.hpp"
+#include "dnsd/pipeline/plugin.hpp"
 
 namespace dnsd::plugins::errors {
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& ctx);
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& ctx);
 
 // The parsing half, for tests: errors start with "errors: " and point at the token.
 config::Parsed<std::vector<PatternSpec>> ParsePatterns(const config::Directive& directive);

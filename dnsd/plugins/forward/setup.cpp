@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "dnsd/plugins/forward/duration.hpp"
+#include "dnsd/config/duration.hpp"
 #include "dnsd/plugins/forward/forwarder.hpp"
 #include "dnsd/plugins/forward/resolv_conf.hpp"
 #include "dnsd/plugins/forward/tls.hpp"
@@ -168,7 +168,7 @@ std::optional<ConfigError> ParseUint(const Directive& line, std::uint32_t& out) 
 
 std::optional<ConfigError> ParseDurationAt(const Token& token, const std::string& property,
                                            Duration& out) {
-  auto value = ParseGoDuration(token.text);
+  auto value = config::ParseGoDuration(token.text);
   if (!value) {
     return Error(token, property + ": " + Quote(token.text) +
                             " is not a duration (want e.g. 500ms, 10s, 1m30s)");
@@ -355,8 +355,8 @@ config::Parsed<Options> ParseOptions(const Directive& directive) {
   return result;
 }
 
-SetupResult Setup(const Directive& directive, const SetupContext& /*ctx*/) {
-  SetupResult result;
+pipeline::SetupResult Setup(const Directive& directive, const pipeline::SetupContext& /*ctx*/) {
+  pipeline::SetupResult result;
   auto options = ParseOptions(directive);
   if (!options.ok()) {
     result.error = options.error;

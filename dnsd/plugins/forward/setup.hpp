@@ -2,11 +2,11 @@
 #pragma once
 
 #include "dnsd/plugins/forward/options.hpp"
-#include "dnsd/plugins/registry.hpp"
+#include "dnsd/pipeline/plugin.hpp"
 
 namespace dnsd::plugins::forward {
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& ctx);
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& ctx);
 
 // The parsing half of Setup, for tests and tools: every error points at the offending token.
 config::Parsed<Options> ParseOptions(const config::Directive& directive);

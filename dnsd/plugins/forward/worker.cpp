@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "dnsd/plugins/prometheus/responder.hpp"
+#include "dnsd/metrics/responder.hpp"
 #include "dnsd/wire/message.hpp"
 
 namespace dnsd::plugins::forward {
@@ -186,7 +186,7 @@ void Worker::Answer(Exchange* ex, std::span<std::uint8_t> reply) {
   }
   EndAttempt(ex);
   Release(ex);
-  prometheus::NoteResponder(prometheus::Responder::kForward);
+  metrics::NoteResponder(metrics::Responder::kForward);
   tx->Respond(reply);
 }
 
@@ -199,7 +199,7 @@ void Worker::Fail(Exchange* ex) {
   Release(ex);
   // CoreDNS: forward returns the error and the server writes it (plugin ""). Noted explicitly: this
   // runs from a timer, after other callbacks may have left a note.
-  prometheus::NoteResponder(prometheus::Responder::kServer);
+  metrics::NoteResponder(metrics::Responder::kServer);
   tx->RespondError(wire::Rcode::kServFail);
 }
 

@@ -34,4 +34,6 @@ void HealthFactory::Stop() {
   server_.reset();
 }
 
+std::chrono::nanoseconds HealthFactory::OnShutdown() { return lameduck::Begin(); }
+
 }  // namespace dnsd::plugins::health

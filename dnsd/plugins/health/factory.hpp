@@ -2,6 +2,7 @@
 // serving, 503 once shutdown (lameduck) has begun. Its handler only passes queries on.
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include "dnsd/pipeline/handler.hpp"
@@ -30,6 +31,9 @@ class HealthFactory : public pipeline::HandlerFactory {
   void Start(boost::asio::io_context& io) override;
   void Stop() override;
   std::string StartError() const override { return start_error_; }
+  // Begins the process's shutdown (/health says 503) and returns the lameduck: the longest any
+  // `health` block of this or an earlier config asked for.
+  std::chrono::nanoseconds OnShutdown() override;
 
   const Options& options() const { return options_; }
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "dnsd/plugins/forward/duration.hpp"
+#include "dnsd/config/duration.hpp"
 #include "dnsd/plugins/health/factory.hpp"
 #include "dnsd/plugins/health/probe_server.hpp"
 
@@ -27,7 +27,7 @@ std::optional<ConfigError> ParseLameduck(const Directive& line, Options& options
     return At(where, "lameduck: want exactly one DURATION (e.g. lameduck 5s)");
   }
   const Token& token = line.args[0];
-  auto value = forward::ParseGoDuration(token.text);
+  auto value = config::ParseGoDuration(token.text);
   if (!value) return At(token, "lameduck: " + Quote(token.text) + " is not a duration (want e.g. 5s)");
   if (value->count() < 0) return At(token, "lameduck: negative duration " + Quote(token.text));
   options.lameduck = *value;
@@ -71,8 +71,8 @@ config::Parsed<Options> ParseOptions(const Directive& directive) {
   return result;
 }
 
-SetupResult Setup(const Directive& directive, const SetupContext& /*ctx*/) {
-  SetupResult result;
+pipeline::SetupResult Setup(const Directive& directive, const pipeline::SetupContext& /*ctx*/) {
+  pipeline::SetupResult result;
   auto options = ParseOptions(directive);
   if (!options.ok()) {
     result.error = options.error;

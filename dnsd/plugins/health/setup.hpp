@@ -3,11 +3,11 @@
 #pragma once
 
 #include "dnsd/plugins/health/options.hpp"
-#include "dnsd/plugins/registry.hpp"
+#include "dnsd/pipeline/plugin.hpp"
 
 namespace dnsd::plugins::health {
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& ctx);
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& ctx);
 
 // The parsing half of Setup, for tests: every error points at its token and starts "health: ".
 config::Parsed<Options> ParseOptions(const config::Directive& directive);

@@ -4,7 +4,7 @@
 #include <array>
 #include <cstring>
 
-#include "dnsd/plugins/prometheus/responder.hpp"
+#include "dnsd/metrics/responder.hpp"
 #include "dnsd/wire/builder.hpp"
 
 namespace dnsd::plugins::hosts {
@@ -45,7 +45,7 @@ void HostsHandler::Serve(pipeline::Transaction& tx) {
   if (records && records->count > 0) return Answer(tx, records);
   if (found && found->HasAddresses()) return Answer(tx, nullptr);  // NODATA
   if (config_->fallthrough.Contains(view.qname)) return Next(tx);
-  prometheus::NoteResponder(prometheus::Responder::kServer);  // CoreDNS: the server writes the SERVFAIL
+  metrics::NoteResponder(metrics::Responder::kServer);  // CoreDNS: the server writes the SERVFAIL
   tx.RespondError(wire::Rcode::kServFail);
 }
 
@@ -69,7 +69,7 @@ void HostsHandler::Answer(pipeline::Transaction& tx, const RecordSet* records) {
     out[6] = static_cast<std::uint8_t>(records->count >> 8);
     out[7] = static_cast<std::uint8_t>(records->count & 0xFF);
   }
-  prometheus::NoteResponder(prometheus::Responder::kHosts);
+  metrics::NoteResponder(metrics::Responder::kHosts);
   tx.Respond(out.first(length));
 }
 

@@ -7,10 +7,10 @@
 #include <charconv>
 #include <cstring>
 
-#include "dnsd/plugins/forward/duration.hpp"
+#include "dnsd/config/duration.hpp"
+#include "dnsd/log/log.hpp"
 #include "dnsd/plugins/hosts/factory.hpp"
 #include "dnsd/plugins/hosts/zones.hpp"
-#include "dnsd/plugins/rewrite/factory.hpp"
 
 namespace dnsd::plugins::hosts {
 namespace {
@@ -51,7 +51,7 @@ Error ParseReload(const Directive& line, Options& options) {
     return At(line.args.size() > 1 ? line.args[1] : line.name, "reload needs a duration (zero seconds to disable)");
   }
   const Token& value = line.args[0];
-  auto duration = forward::ParseGoDuration(value.text);
+  auto duration = config::ParseGoDuration(value.text);
   if (!duration) return At(value, "invalid duration for reload '" + value.text + "'");
   if (duration->count() < 0) return At(value, "invalid negative duration for reload '" + value.text + "'");
   options.reload = *duration;
@@ -87,7 +87,7 @@ Error ParseBlock(const Directive& directive, Options& options) {
 
 }  // namespace
 
-config::Parsed<Options> ParseOptions(const Directive& directive, const SetupContext& ctx) {
+config::Parsed<Options> ParseOptions(const Directive& directive, const pipeline::SetupContext& ctx) {
   config::Parsed<Options> result;
   Options options;
   const auto& args = directive.args;
@@ -111,8 +111,8 @@ config::Parsed<Options> ParseOptions(const Directive& directive, const SetupCont
   return result;
 }
 
-SetupResult Setup(const Directive& directive, const SetupContext& ctx) {
-  SetupResult result;
+pipeline::SetupResult Setup(const Directive& directive, const pipeline::SetupContext& ctx) {
+  pipeline::SetupResult result;
   auto parsed = ParseOptions(directive, ctx);
   if (!parsed.ok()) {
     result.error = parsed.error;
@@ -123,9 +123,9 @@ SetupResult Setup(const Directive& directive, const SetupContext& ctx) {
   if (directive.args.empty()) {
     // CoreDNS looks at the file at setup only when the Corefile names it.
   } else if (::stat(path.c_str(), &st) != 0) {
-    rewrite::LogLine("WARNING", "plugin/hosts: File does not exist: " + path);
+    dnsd::log::Warning("plugin/hosts: File does not exist: " + path);
   } else if (S_ISDIR(st.st_mode)) {
-    rewrite::LogLine("WARNING", "plugin/hosts: Hosts file \"" + path + "\" is a directory");
+    dnsd::log::Warning("plugin/hosts: Hosts file \"" + path + "\" is a directory");
   }
   result.value = std::make_unique<HostsFactory>(std::move(*parsed.value));
   return result;

@@ -3,14 +3,14 @@
 #pragma once
 
 #include "dnsd/plugins/hosts/options.hpp"
-#include "dnsd/plugins/registry.hpp"
+#include "dnsd/pipeline/plugin.hpp"
 
 namespace dnsd::plugins::hosts {
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& ctx);
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& ctx);
 
 // The parsing half of Setup: every error points at a token and starts with "hosts: ".
 // `ctx.zones` are the zones used when the directive names none.
-config::Parsed<Options> ParseOptions(const config::Directive& directive, const SetupContext& ctx);
+config::Parsed<Options> ParseOptions(const config::Directive& directive, const pipeline::SetupContext& ctx);
 
 }  // namespace dnsd::plugins::hosts

@@ -2,7 +2,7 @@
 
 #include <random>
 
-#include "dnsd/plugins/prometheus/responder.hpp"
+#include "dnsd/metrics/responder.hpp"
 
 namespace dnsd::plugins::loadbalance {
 
@@ -28,8 +28,8 @@ void LoadBalanceHandler::OnAnswer(ShuffledTransaction& tx, std::span<const std::
   pool_.Release(&tx);
   // CoreDNS names the plugin whose writer called the metrics recorder: loadbalance's wraps every
   // answer a plugin below wrote; an error the server writes does not pass through it.
-  if (prometheus::TakeResponder() != prometheus::Responder::kServer) {
-    prometheus::NoteResponder(prometheus::Responder::kLoadbalance);
+  if (metrics::TakeResponder() != metrics::Responder::kServer) {
+    metrics::NoteResponder(metrics::Responder::kLoadbalance);
   }
   // The answer may be the cache's stored bytes: reorder a copy, never the bytes themselves.
   if (shuffler_.Shuffle(response, buffer_, random_)) {

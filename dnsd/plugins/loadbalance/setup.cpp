@@ -40,8 +40,8 @@ config::Parsed<Policy> ParsePolicy(const config::Directive& directive) {
   return result;
 }
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& /*ctx*/) {
-  SetupResult result;
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& /*ctx*/) {
+  pipeline::SetupResult result;
   auto policy = ParsePolicy(directive);
   if (!policy.ok()) {
     result.error = policy.error;

@@ -2,13 +2,13 @@
 // recognised and refused with a clear error.
 #pragma once
 
-#include "dnsd/plugins/registry.hpp"
+#include "dnsd/pipeline/plugin.hpp"
 
 namespace dnsd::plugins::loadbalance {
 
 enum class Policy { kRoundRobin };
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& ctx);
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& ctx);
 
 // The parsing half, for tests: errors point and start with "loadbalance: ".
 config::Parsed<Policy> ParsePolicy(const config::Directive& directive);

@@ -80,8 +80,8 @@ config::Parsed<std::vector<RuleSpec>> ParseRules(std::span<const config::Directi
   return result;
 }
 
-SetupResult SetupAll(std::span<const config::Directive* const> directives, const SetupContext& /*ctx*/) {
-  SetupResult result;
+pipeline::SetupResult SetupAll(std::span<const config::Directive* const> directives, const pipeline::SetupContext& /*ctx*/) {
+  pipeline::SetupResult result;
   auto rules = ParseRules(directives);
   if (!rules.ok()) {
     result.error = rules.error;

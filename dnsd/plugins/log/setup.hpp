@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "dnsd/plugins/registry.hpp"
+#include "dnsd/pipeline/plugin.hpp"
 
 namespace dnsd::plugins::log {
 
@@ -17,7 +17,7 @@ struct RuleSpec {
   std::uint8_t classes = 0xFF;  // ResponseClass bits
 };
 
-SetupResult SetupAll(std::span<const config::Directive* const> directives, const SetupContext& ctx);
+pipeline::SetupResult SetupAll(std::span<const config::Directive* const> directives, const pipeline::SetupContext& ctx);
 
 // The parsing half, for tests: every error starts with "log: " and points at the token.
 config::Parsed<std::vector<RuleSpec>> ParseRules(std::span<const config::Directive* const> directives);

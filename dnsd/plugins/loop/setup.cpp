@@ -9,13 +9,13 @@ constexpr const char* kSyntax = " (want loop)";
 
 // The host the block's servers listen on first, as CoreDNS's conf.ListenHosts[0]: the first `bind`
 // address, or "" for the wildcard (CoreDNS's default).
-std::string FirstListenHost(const SetupContext& ctx) {
+std::string FirstListenHost(const pipeline::SetupContext& ctx) {
   return ctx.listen_hosts.empty() ? std::string() : ctx.listen_hosts.front();
 }
 
 }  // namespace
 
-config::Parsed<LoopOptions> ParseOptions(const config::Directive& directive, const SetupContext& ctx) {
+config::Parsed<LoopOptions> ParseOptions(const config::Directive& directive, const pipeline::SetupContext& ctx) {
   config::Parsed<LoopOptions> result;
   if (!directive.args.empty()) {
     result.error = config::ErrorAt(directive.args[0], "loop: unexpected argument \"" +
@@ -35,8 +35,8 @@ config::Parsed<LoopOptions> ParseOptions(const config::Directive& directive, con
   return result;
 }
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& ctx) {
-  SetupResult result;
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& ctx) {
+  pipeline::SetupResult result;
   auto options = ParseOptions(directive, ctx);
   if (!options.ok()) {
     result.error = options.error;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "dnsd/plugins/registry.hpp"
+#include "dnsd/pipeline/plugin.hpp"
 
 namespace dnsd::plugins::loop {
 
@@ -15,9 +15,9 @@ struct LoopOptions {
   std::uint16_t port = 53;   // the port of the block's first key
 };
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& ctx);
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& ctx);
 
 // The parsing half of Setup, for tests: errors point at the token and start with "loop: ".
-config::Parsed<LoopOptions> ParseOptions(const config::Directive& directive, const SetupContext& ctx);
+config::Parsed<LoopOptions> ParseOptions(const config::Directive& directive, const pipeline::SetupContext& ctx);
 
 }  // namespace dnsd::plugins::loop

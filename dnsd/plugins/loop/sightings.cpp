@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <random>
 
+#include "dnsd/log/log.hpp"
+
 namespace dnsd::plugins::loop {
 namespace {
 
@@ -55,8 +57,7 @@ std::string JoinHostPort(std::string_view host, std::uint16_t port) {
 }
 
 void Halt(std::string_view message) {
-  const std::string line = "[FATAL] plugin/loop: " + std::string(message) + "\n";
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  dnsd::log::Write(dnsd::log::Level::kFatal, "plugin/loop: " + std::string(message));
   std::fflush(nullptr);
   std::_Exit(1);
 }

@@ -35,7 +35,7 @@ struct Constant {
 std::string ProtoLabel(std::size_t proto) { return proto == kUdp ? "udp" : "tcp"; }
 std::string FamilyLabel(std::size_t family) { return family == kIpv4 ? "1" : "2"; }
 std::string QtypeLabel(std::size_t slot) { return std::string(TypeLabel(slot)); }
-std::string PluginLabel(std::size_t slot) { return std::string(ResponderLabel(slot)); }
+std::string PluginLabel(std::size_t slot) { return std::string(metrics::ResponderLabel(slot)); }
 
 const metrics::Metric<Constant> kBuildMetrics[] = {
     {"coredns_build_info",

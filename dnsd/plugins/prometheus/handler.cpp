@@ -49,7 +49,7 @@ SeriesBlock& MetricsHandler::BlockFor(std::uint16_t port, const wire::Name& qnam
 
 void MetricsHandler::Serve(pipeline::Transaction& tx) {
   SeriesBlock& block = BlockFor(tx.ServerPort(), tx.View().qname);
-  TakeResponder();  // a note left by a response that did not come back through us
+  metrics::TakeResponder();  // a note left by a response that did not come back through us
   ObservedTransaction* observed = pool_.Acquire(*this);
   observed->Load(tx, block);
   Next(*observed);
@@ -64,7 +64,7 @@ void MetricsHandler::OnAnswer(ObservedTransaction& observed, std::span<const std
   o.type_slot = TypeSlot(observed.View().qtype);
   o.dnssec_ok = observed.View().edns && observed.View().edns->dnssec_ok;
   o.rcode = response.size() > 3 ? (response[3] & 0x0F) : 2;
-  o.responder = static_cast<std::size_t>(TakeResponder());
+  o.responder = static_cast<std::size_t>(metrics::TakeResponder());
   o.request_size = observed.Query().size();
   o.response_size = response.size();
   o.seconds = std::chrono::duration<double>(MetricsClock::now() - observed.start_).count();

@@ -13,7 +13,7 @@
 
 #include "dnsd/metrics/labels.hpp"
 #include "dnsd/metrics/local_counter.hpp"
-#include "dnsd/plugins/prometheus/responder.hpp"
+#include "dnsd/metrics/responder.hpp"
 
 namespace dnsd::plugins::prometheus {
 
@@ -52,14 +52,14 @@ struct alignas(64) SeriesBlock {  // own cache lines: no false sharing between w
   void Observe(const Observation& o) {
     requests[o.proto][o.family][o.type_slot].Add();
     if (o.dnssec_ok) do_requests.Add();
-    responses[o.rcode & 0xF][o.responder < kResponderSlots ? o.responder : 0].Add();
+    responses[o.rcode & 0xF][o.responder < metrics::kResponderSlots ? o.responder : 0].Add();
     duration[o.type_slot].Observe(metrics::kTimeBuckets, o.seconds);
     request_size[o.proto].Observe(metrics::kSizeBuckets, static_cast<double>(o.request_size));
     response_size[o.proto].Observe(metrics::kSizeBuckets, static_cast<double>(o.response_size));
   }
 
   std::array<std::array<std::array<metrics::LocalCounter, kTypeSlots>, 2>, 2> requests{};  // [proto][family][type]
-  std::array<std::array<metrics::LocalCounter, kResponderSlots>, metrics::kRcodeSlots> responses{};  // [rcode][plugin]
+  std::array<std::array<metrics::LocalCounter, metrics::kResponderSlots>, metrics::kRcodeSlots> responses{};  // [rcode][plugin]
   std::array<TimeHistogram, kTypeSlots> duration{};
   std::array<SizeHistogram, 2> request_size{}, response_size{};  // [proto]
   metrics::LocalCounter do_requests;

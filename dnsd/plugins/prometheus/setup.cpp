@@ -37,8 +37,8 @@ config::Parsed<std::string> ParseAddress(const config::Directive& directive) {
   return result;
 }
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& ctx) {
-  SetupResult result;
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& ctx) {
+  pipeline::SetupResult result;
   auto address = ParseAddress(directive);
   if (!address.ok()) {
     result.error = address.error;

@@ -4,13 +4,13 @@
 
 #include <string>
 
-#include "dnsd/plugins/registry.hpp"
+#include "dnsd/pipeline/plugin.hpp"
 
 namespace dnsd::plugins::prometheus {
 
 inline constexpr const char* kDefaultAddress = "localhost:9153";  // CoreDNS metrics.addr
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& ctx);
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& ctx);
 
 // The parsing half of Setup: the address, or an error pointing at the offending token.
 config::Parsed<std::string> ParseAddress(const config::Directive& directive);

@@ -69,8 +69,8 @@ std::unique_ptr<pipeline::Handler> ReadyFactory::CreateHandler(pipeline::WorkerC
   return std::make_unique<health::PassThrough>();
 }
 
-void ReadyFactory::Watch(std::span<const std::string> names,
-                         std::span<const std::shared_ptr<pipeline::HandlerFactory>> factories) {
+void ReadyFactory::OnChainBuilt(std::span<const std::string> names,
+                                std::span<const std::shared_ptr<pipeline::HandlerFactory>> factories) {
   watched_.clear();
   for (std::size_t i = 0; i < factories.size() && i < names.size(); ++i) {
     if (factories[i].get() == this) continue;
@@ -102,11 +102,6 @@ health::ProbeResponse ReadyFactory::Check() const {
   return {503, "Not started"};
 }
 
-void WatchChain(std::span<const std::string> names,
-                std::span<const std::shared_ptr<pipeline::HandlerFactory>> factories) {
-  for (const auto& factory : factories) {
-    if (auto* ready = dynamic_cast<ReadyFactory*>(factory.get())) ready->Watch(names, factories);
-  }
-}
+std::chrono::nanoseconds ReadyFactory::OnShutdown() { return health::lameduck::Begin(); }
 
 }  // namespace dnsd::plugins::ready

@@ -4,6 +4,7 @@
 // those still waiting; 503 "Shutting down" once shutdown has begun.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <span>
 #include <string>
@@ -29,9 +30,11 @@ class ReadyFactory : public pipeline::HandlerFactory {
   std::string StartError() const override { return start_error_; }
 
   const std::string& address() const { return address_; }
-  // The plugins of this factory's server block (set by WatchChain before Start).
-  void Watch(std::span<const std::string> names,
-             std::span<const std::shared_ptr<pipeline::HandlerFactory>> factories);
+  // Watches the plugins of this factory's server block (the server calls it before Start).
+  void OnChainBuilt(std::span<const std::string> names,
+                    std::span<const std::shared_ptr<pipeline::HandlerFactory>> factories) override;
+  // Begins the process's shutdown (/ready says 503 "Shutting down"); `health` sets the lameduck.
+  std::chrono::nanoseconds OnShutdown() override;
   // What GET /ready answers right now (also for tests).
   health::ProbeResponse Check() const;
 
@@ -46,10 +49,5 @@ class ReadyFactory : public pipeline::HandlerFactory {
   std::shared_ptr<health::ProbeServer> server_;
   std::string start_error_;
 };
-
-// The hook the server calls for every chain after building it and before starting factories:
-// when the chain holds a `ready` factory, that factory watches the chain's plugins.
-void WatchChain(std::span<const std::string> names,
-                std::span<const std::shared_ptr<pipeline::HandlerFactory>> factories);
 
 }  // namespace dnsd::plugins::ready

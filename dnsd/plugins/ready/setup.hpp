@@ -4,13 +4,13 @@
 
 #include <string>
 
-#include "dnsd/plugins/registry.hpp"
+#include "dnsd/pipeline/plugin.hpp"
 
 namespace dnsd::plugins::ready {
 
 inline constexpr const char* kDefaultAddress = ":8181";
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& ctx);
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& ctx);
 
 // The parsing half of Setup, for tests: the listen address; errors point and start with "ready: ".
 config::Parsed<std::string> ParseAddress(const config::Directive& directive);

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "dnsd/plugins/forward/duration.hpp"
+#include "dnsd/config/duration.hpp"
 #include "dnsd/random/secure_random.hpp"
 
 namespace dnsd::plugins::reload {
@@ -32,7 +32,7 @@ config::Parsed<ReloadOptions> ParseReload(const config::Directive& directive) {
   }
   if (!directive.args.empty()) {
     const config::Token& token = directive.args[0];
-    auto interval = forward::ParseGoDuration(token.text);
+    auto interval = config::ParseGoDuration(token.text);
     if (!interval) {
       result.error = At(token, "invalid interval \"" + token.text + "\"");
       return result;
@@ -45,7 +45,7 @@ config::Parsed<ReloadOptions> ParseReload(const config::Directive& directive) {
   }
   if (directive.args.size() > 1) {
     const config::Token& token = directive.args[1];
-    auto jitter = forward::ParseGoDuration(token.text);
+    auto jitter = config::ParseGoDuration(token.text);
     if (!jitter) {
       result.error = At(token, "invalid jitter \"" + token.text + "\"");
       return result;
@@ -62,8 +62,8 @@ config::Parsed<ReloadOptions> ParseReload(const config::Directive& directive) {
   return result;
 }
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& /*ctx*/) {
-  SetupResult result;
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& /*ctx*/) {
+  pipeline::SetupResult result;
   auto options = ParseReload(directive);
   if (!options.ok()) {
     result.error = options.error;
@@ -79,6 +79,10 @@ std::chrono::nanoseconds PickPeriod(const ReloadOptions& options) {
   static thread_local random::SecureRandom source;
   const auto pick = static_cast<std::int64_t>(source.Below(static_cast<std::uint64_t>(jitter)));
   return options.interval + std::chrono::nanoseconds(pick - jitter / 2);
+}
+
+std::optional<std::chrono::nanoseconds> ReloadFactory::NextCorefileCheck() const {
+  return PickPeriod(options_);
 }
 
 }  // namespace dnsd::plugins::reload

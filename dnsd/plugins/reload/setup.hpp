@@ -1,11 +1,11 @@
 // reload plugin: `reload [INTERVAL [JITTER]]` (CoreDNS 1.11 syntax and limits). It takes no part in
-// serving queries; the server reads its options from the routes and re-reads the Corefile every
-// period when its parsed form changed (dnsd/server/reloader.hpp).
+// serving queries; the server asks its factory (NextCorefileCheck) when to re-read the Corefile and
+// reloads when its parsed form changed (dnsd/server/reloader.hpp).
 #pragma once
 
 #include <chrono>
 
-#include "dnsd/plugins/registry.hpp"
+#include "dnsd/pipeline/plugin.hpp"
 
 namespace dnsd::plugins::reload {
 
@@ -23,12 +23,13 @@ class ReloadFactory : public pipeline::HandlerFactory {
   // Not in the query path: the worker leaves it out of the chain.
   std::unique_ptr<pipeline::Handler> CreateHandler(pipeline::WorkerContext&) override { return nullptr; }
   const ReloadOptions& options() const { return options_; }
+  std::optional<std::chrono::nanoseconds> NextCorefileCheck() const override;
 
  private:
   ReloadOptions options_;
 };
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& ctx);
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& ctx);
 
 // The parsing half of Setup, for tests; errors point and start with "reload: ".
 config::Parsed<ReloadOptions> ParseReload(const config::Directive& directive);

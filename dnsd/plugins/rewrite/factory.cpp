@@ -1,23 +1,15 @@
 #include "dnsd/plugins/rewrite/factory.hpp"
 
-#include <cstdio>
-
+#include "dnsd/log/log.hpp"
 #include "dnsd/plugins/rewrite/handler.hpp"
 
 namespace dnsd::plugins::rewrite {
 
-void LogLine(std::string_view level, std::string_view message) {
-  std::string line;
-  line.reserve(level.size() + message.size() + 4);
-  line.append("[").append(level).append("] ").append(message).append("\n");
-  std::fwrite(line.data(), 1, line.size(), stderr);  // one write per line: lines do not interleave
-}
-
-Reloader::Reloader(boost::asio::io_context& io, RuleSources sources, std::vector<FileStamp> stamps,
+Reloader::Reloader(boost::asio::io_context& io, rules::RuleSources sources, std::vector<rules::FileStamp> stamps,
                    std::shared_ptr<PublishedRules> published)
     : io_(io), sources_(std::move(sources)), stamps_(std::move(stamps)),
       published_(std::move(published)), interval_(sources_.ShortestReload()) {
-  for (const RulePiece& piece : sources_.pieces) {
+  for (const rules::RulePiece& piece : sources_.pieces) {
     if (piece.file) paths_.push_back(piece.file->path);
   }
 }
@@ -50,9 +42,9 @@ void Reloader::Arm() {
 
 void Reloader::Poll() {
   if (compiling_) return;  // the previous change is still being compiled; look again next time
-  std::vector<FileStamp> now;
+  std::vector<rules::FileStamp> now;
   now.reserve(paths_.size());
-  for (const std::string& path : paths_) now.push_back(StampOf(path));
+  for (const std::string& path : paths_) now.push_back(rules::StampOf(path));
   if (now == stamps_) return;
   stamps_ = std::move(now);
   if (compile_.joinable()) compile_.join();  // finished: compiling_ is false
@@ -62,7 +54,7 @@ void Reloader::Poll() {
 
 void Reloader::Rebuild() {
   auto started = std::chrono::steady_clock::now();
-  rules::RuleSet::Compiled compiled = Assemble(sources_);
+  rules::RuleSet::Compiled compiled = rules::Assemble(sources_);
   if (!stopped_) {
     if (compiled.ok()) {
       const std::size_t count = compiled.rule_set->rules().size();
@@ -70,18 +62,18 @@ void Reloader::Rebuild() {
       ++reloads_;
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                       started);
-      LogLine("INFO", "rewrite: reloaded " + std::to_string(count) + " rules in " +
-                          std::to_string(ms.count()) + "ms");
+      dnsd::log::Info("rewrite: reloaded " + std::to_string(count) + " rules in " +
+                      std::to_string(ms.count()) + "ms");
     } else {
       ++failures_;
-      LogLine("ERROR", "rewrite: reload failed, keeping the previous rules: " + compiled.error.ToString());
+      dnsd::log::Error("rewrite: reload failed, keeping the previous rules: " + compiled.error.ToString());
     }
   }
   compiling_ = false;
 }
 
-RewriteFactory::RewriteFactory(RuleSources sources, std::shared_ptr<const rules::RuleSet> initial,
-                               std::vector<FileStamp> stamps)
+RewriteFactory::RewriteFactory(rules::RuleSources sources, std::shared_ptr<const rules::RuleSet> initial,
+                               std::vector<rules::FileStamp> stamps)
     : sources_(std::move(sources)), stamps_(std::move(stamps)),
       published_(std::make_shared<PublishedRules>(std::move(initial))) {}
 

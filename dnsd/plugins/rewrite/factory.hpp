@@ -12,7 +12,7 @@
 
 #include "dnsd/pipeline/handler.hpp"
 #include "dnsd/plugins/rewrite/published_rules.hpp"
-#include "dnsd/plugins/rewrite/rule_sources.hpp"
+#include "rules/rule_sources.hpp"
 
 namespace dnsd::plugins::rewrite {
 
@@ -21,7 +21,7 @@ namespace dnsd::plugins::rewrite {
 // rules and logs why.
 class Reloader : public std::enable_shared_from_this<Reloader> {
  public:
-  Reloader(boost::asio::io_context& io, RuleSources sources, std::vector<FileStamp> stamps,
+  Reloader(boost::asio::io_context& io, rules::RuleSources sources, std::vector<rules::FileStamp> stamps,
            std::shared_ptr<PublishedRules> published);
   ~Reloader();
   void Start();
@@ -37,9 +37,9 @@ class Reloader : public std::enable_shared_from_this<Reloader> {
   boost::asio::io_context& io_;
   // Owned by its pending wait (so it dies with the io_context, never after it); weak here for Stop.
   std::weak_ptr<boost::asio::steady_timer> timer_;
-  RuleSources sources_;
+  rules::RuleSources sources_;
   std::vector<std::string> paths_;
-  std::vector<FileStamp> stamps_;   // of the version last tried (good or bad), io thread only
+  std::vector<rules::FileStamp> stamps_;   // of the version last tried (good or bad), io thread only
   std::shared_ptr<PublishedRules> published_;
   std::chrono::nanoseconds interval_;
   std::thread compile_;
@@ -50,8 +50,8 @@ class Reloader : public std::enable_shared_from_this<Reloader> {
 
 class RewriteFactory : public pipeline::HandlerFactory {
  public:
-  RewriteFactory(RuleSources sources, std::shared_ptr<const rules::RuleSet> initial,
-                 std::vector<FileStamp> stamps);
+  RewriteFactory(rules::RuleSources sources, std::shared_ptr<const rules::RuleSet> initial,
+                 std::vector<rules::FileStamp> stamps);
   ~RewriteFactory() override;
 
   std::unique_ptr<pipeline::Handler> CreateHandler(pipeline::WorkerContext& worker) override;
@@ -63,15 +63,11 @@ class RewriteFactory : public pipeline::HandlerFactory {
   void SetZonesLabel(std::string zones) { zones_ = std::move(zones); }
 
  private:
-  RuleSources sources_;
-  std::vector<FileStamp> stamps_;
+  rules::RuleSources sources_;
+  std::vector<rules::FileStamp> stamps_;
   std::shared_ptr<PublishedRules> published_;
   std::shared_ptr<Reloader> reloader_;
   std::string zones_;
 };
-
-// Log line on stderr in the daemon's format ("[ERROR] ..."); the server's logger is not a
-// dependency of the plugins library.
-void LogLine(std::string_view level, std::string_view message);
 
 }  // namespace dnsd::plugins::rewrite

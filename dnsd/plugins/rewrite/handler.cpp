@@ -6,8 +6,8 @@
 #include <array>
 #include <variant>
 
-#include "dnsd/plugins/prometheus/responder.hpp"
-#include "dnsd/plugins/rewrite/question_name.hpp"
+#include "dnsd/metrics/responder.hpp"
+#include "rules/question_name.hpp"
 
 namespace dnsd::plugins::rewrite {
 namespace {
@@ -91,10 +91,10 @@ void RewrittenTransaction::Finish(std::span<const std::uint8_t> response) {
   const std::size_t length = reverter_->Revert(response, out);
   owner_.Release(this, snapshot_);  // nothing below touches this transaction
   if (length == 0) {
-    prometheus::NoteResponder(prometheus::Responder::kServer);  // CoreDNS: the server writes errors
+    metrics::NoteResponder(metrics::Responder::kServer);  // CoreDNS: the server writes errors
     client->RespondError(wire::Rcode::kServFail);
   } else {
-    prometheus::NoteResponder(prometheus::Responder::kRewrite);  // CoreDNS: its reverter writes
+    metrics::NoteResponder(metrics::Responder::kRewrite);  // CoreDNS: its reverter writes
     client->Respond(out.first(length));
   }
 }
@@ -135,7 +135,7 @@ void RewriteHandler::Serve(pipeline::Transaction& tx) {
   if (published_->generation() != generation_) Refresh();
   const rules::RuleSet& rules = *current_->rules;
   const wire::MessageView& view = tx.View();
-  if (!ToQuestionName(view.qname, question_.name)) return Next(tx);
+  if (!rules::ToQuestionName(view.qname, question_.name)) return Next(tx);
   question_.qtype = view.qtype;
   question_.qclass = view.qclass;
   rules.Evaluate(question_, outcome_);

@@ -2,19 +2,19 @@
 
 #include "dnsd/metrics/labels.hpp"
 #include "dnsd/plugins/rewrite/factory.hpp"
-#include "dnsd/plugins/rewrite/rule_sources.hpp"
+#include "rules/rule_sources.hpp"
 
 namespace dnsd::plugins::rewrite {
 
-SetupResult SetupAll(std::span<const config::Directive* const> directives, const SetupContext& ctx) {
-  SetupResult result;
-  auto sources = ParseDirectives(directives);
+pipeline::SetupResult SetupAll(std::span<const config::Directive* const> directives, const pipeline::SetupContext& ctx) {
+  pipeline::SetupResult result;
+  auto sources = rules::ParseDirectives(directives);
   if (!sources.ok()) {
     result.error = sources.error;
     return result;
   }
-  std::vector<FileStamp> stamps;
-  rules::RuleSet::Compiled compiled = Assemble(*sources.value, &stamps);
+  std::vector<rules::FileStamp> stamps;
+  rules::RuleSet::Compiled compiled = rules::Assemble(*sources.value, &stamps);
   if (!compiled.ok()) {
     // Rule errors already carry "file:line:column"; keep them as the config error's position.
     const rules::RuleError& error = compiled.error;

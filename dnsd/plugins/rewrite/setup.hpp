@@ -2,10 +2,10 @@
 // (CoreDNS evaluates them as one), compiled once into a RuleSet shared by all workers.
 #pragma once
 
-#include "dnsd/plugins/registry.hpp"
+#include "dnsd/pipeline/plugin.hpp"
 
 namespace dnsd::plugins::rewrite {
 
-SetupResult SetupAll(std::span<const config::Directive* const> directives, const SetupContext& ctx);
+pipeline::SetupResult SetupAll(std::span<const config::Directive* const> directives, const pipeline::SetupContext& ctx);
 
 }  // namespace dnsd::plugins::rewrite

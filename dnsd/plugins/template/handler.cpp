@@ -2,7 +2,7 @@
 
 #include <arpa/inet.h>
 
-#include "dnsd/plugins/prometheus/responder.hpp"
+#include "dnsd/metrics/responder.hpp"
 #include "dnsd/plugins/template/names.hpp"
 #include "dnsd/plugins/template/rr_text.hpp"
 #include "dnsd/wire/answer_builder.hpp"
@@ -129,7 +129,7 @@ void TemplateHandler::Answer(pipeline::Transaction& tx, const QueryData& data,
     tx.RespondError(wire::Rcode::kServFail);
     return;
   }
-  prometheus::NoteResponder(prometheus::Responder::kTemplate);
+  metrics::NoteResponder(metrics::Responder::kTemplate);
   tx.Respond({buffer_.data(), length});
 }
 

@@ -194,8 +194,8 @@ config::Parsed<std::shared_ptr<const Template>> ParseTemplate(const config::Dire
   return result;
 }
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& ctx) {
-  SetupResult result;
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& ctx) {
+  pipeline::SetupResult result;
   auto parsed = ParseTemplate(directive, ctx.zones);
   if (!parsed.ok()) {
     result.error = parsed.error;

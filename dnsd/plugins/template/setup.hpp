@@ -3,12 +3,12 @@
 // (CoreDNS 1.11).
 #pragma once
 
-#include "dnsd/plugins/registry.hpp"
+#include "dnsd/pipeline/plugin.hpp"
 #include "dnsd/plugins/template/compiled.hpp"
 
 namespace dnsd::plugins::tmpl {
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& ctx);
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& ctx);
 
 // The parsing half, for tests: errors point and start with "template: ". `zones` are the server
 // block's, used when the directive names none.

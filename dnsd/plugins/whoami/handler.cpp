@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "dnsd/plugins/prometheus/responder.hpp"
+#include "dnsd/metrics/responder.hpp"
 #include "dnsd/wire/answer_builder.hpp"
 
 namespace dnsd::plugins::whoami {
@@ -50,7 +50,7 @@ void WhoamiHandler::Serve(pipeline::Transaction& tx) {
     tx.RespondError(wire::Rcode::kServFail);
     return;
   }
-  prometheus::NoteResponder(prometheus::Responder::kWhoami);
+  metrics::NoteResponder(metrics::Responder::kWhoami);
   tx.Respond({buffer.data(), length});
 }
 

@@ -16,8 +16,8 @@ std::optional<config::ConfigError> Check(const config::Directive& directive) {
   return std::nullopt;
 }
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& /*ctx*/) {
-  SetupResult result;
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& /*ctx*/) {
+  pipeline::SetupResult result;
   if (auto error = Check(directive)) {
     result.error = *error;
     return result;

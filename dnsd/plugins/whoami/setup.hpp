@@ -3,11 +3,11 @@
 
 #include <optional>
 
-#include "dnsd/plugins/registry.hpp"
+#include "dnsd/pipeline/plugin.hpp"
 
 namespace dnsd::plugins::whoami {
 
-SetupResult Setup(const config::Directive& directive, const SetupContext& ctx);
+pipeline::SetupResult Setup(const config::Directive& directive, const pipeline::SetupContext& ctx);
 
 // The checking half, for tests: an error that points and starts with "whoami: ", if any.
 std::optional<config::ConfigError> Check(const config::Directive& directive);

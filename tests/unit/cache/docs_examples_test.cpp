@@ -23,7 +23,7 @@ TEST(CacheDocs, EveryCorefileExampleInTheCacheDocSetsUp) {
       for (const config::Directive& directive : block.directives) {
         if (directive.name.text != "cache") continue;
         ++directives;
-        SetupContext ctx;
+        pipeline::SetupContext ctx;
         ctx.zones = {"."};
         auto options = ParseOptions(directive, ctx);
         EXPECT_TRUE(options.ok()) << options.error.ToString();

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 
+#include "dnsd/plugins/registry.hpp"
 #include "support.hpp"
 
 namespace dnsd::plugins::cache {
@@ -12,7 +13,7 @@ using namespace std::chrono_literals;
 using testing::DirectiveFromText;
 
 Options Parse(const std::string& text, std::vector<std::string> zones = {"."}) {
-  SetupContext ctx;
+  pipeline::SetupContext ctx;
   ctx.zones = std::move(zones);
   auto parsed = ParseOptions(DirectiveFromText(text), ctx);
   EXPECT_TRUE(parsed.ok()) << parsed.error.ToString();
@@ -117,7 +118,7 @@ TEST(CacheSetup, DisableTakesAKindAndZonesDefaultingToRoot) {
 TEST(CacheSetup, KeepttlTurnsOffTtlAging) { EXPECT_TRUE(Parse("cache {\n keepttl\n}").keep_ttl); }
 
 TEST(CacheSetup, SetupBuildsAFactory) {
-  SetupContext ctx;
+  pipeline::SetupContext ctx;
   ctx.zones = {"."};
   auto result = cache::Setup(DirectiveFromText("cache 30"), ctx);
   ASSERT_TRUE(result.ok());
@@ -125,7 +126,7 @@ TEST(CacheSetup, SetupBuildsAFactory) {
 }
 
 TEST(CacheSetup, TheRegistryKnowsCacheAsImplementedOncePerBlock) {
-  const Plugin* plugin = FindPlugin("cache");
+  const pipeline::Plugin* plugin = Registry().Find("cache");
   ASSERT_NE(plugin, nullptr);
   EXPECT_TRUE(plugin->implemented());
   EXPECT_TRUE(plugin->once_per_block);
@@ -181,7 +182,7 @@ TEST(CacheSetup, EveryErrorPointsAtTheOffendingToken) {
        2, 2},
   };
   for (const ErrorCase& c : cases) {
-    SetupContext ctx;
+    pipeline::SetupContext ctx;
     ctx.zones = {"."};
     auto parsed = ParseOptions(DirectiveFromText(c.corefile), ctx);
     ASSERT_FALSE(parsed.ok()) << c.corefile;

@@ -223,7 +223,7 @@ class Upstream : public pipeline::Handler {
 // A cache handler with a manual clock and a scripted upstream behind it.
 struct Rig {
   explicit Rig(std::string_view corefile = "cache", std::vector<std::string> zones = {"."}) {
-    SetupContext ctx;
+    pipeline::SetupContext ctx;
     ctx.zones = std::move(zones);
     auto options = ParseOptions(DirectiveFromText(corefile), ctx);
     if (!options.ok()) std::abort();

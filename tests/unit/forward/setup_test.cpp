@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include "dnsd/plugins/forward/duration.hpp"
 #include "dnsd/plugins/forward/forwarder.hpp"
 #include "dnsd/plugins/forward/resolv_conf.hpp"
 #include "dnsd/plugins/forward/setup.hpp"
@@ -189,26 +188,11 @@ TEST(ForwardSetup, ResolvConfWithoutNameserversIsReportedAsEmpty) {
 }
 
 TEST(ForwardSetup, SetupBuildsAFactory) {
-  auto result = forward::Setup(DirectiveFromText("forward . 127.0.0.1:5300"), SetupContext{});
+  auto result = forward::Setup(DirectiveFromText("forward . 127.0.0.1:5300"), pipeline::SetupContext{});
   ASSERT_TRUE(result.ok());
   auto* factory = dynamic_cast<ForwardFactory*>(result.value->get());
   ASSERT_NE(factory, nullptr);
   EXPECT_EQ(factory->upstreams().size(), 1u);
-}
-
-TEST(ForwardSetup, GoDurationsParseLikeGo) {
-  EXPECT_EQ(ParseGoDuration("10s"), std::chrono::nanoseconds(10s));
-  EXPECT_EQ(ParseGoDuration("500ms"), std::chrono::nanoseconds(500ms));
-  EXPECT_EQ(ParseGoDuration("1m30s"), std::chrono::nanoseconds(90s));
-  EXPECT_EQ(ParseGoDuration("1.5h"), std::chrono::nanoseconds(90min));
-  EXPECT_EQ(ParseGoDuration("2us"), std::chrono::nanoseconds(2us));
-  EXPECT_EQ(ParseGoDuration("0"), std::chrono::nanoseconds(0));
-  EXPECT_EQ(ParseGoDuration("-2s"), std::chrono::nanoseconds(-2s));
-  EXPECT_FALSE(ParseGoDuration("10"));
-  EXPECT_FALSE(ParseGoDuration("s"));
-  EXPECT_FALSE(ParseGoDuration(""));
-  EXPECT_FALSE(ParseGoDuration("10x"));
-  EXPECT_FALSE(ParseGoDuration("1.s5"));
 }
 
 TEST(ForwardSetup, EveryErrorNamesTheTokenAndPointsAtIt) {
@@ -277,7 +261,7 @@ TEST(ForwardSetup, EmptyResolvConfIsAnErrorAtItsToken) {
 }
 
 TEST(ForwardSetup, SetupReportsTheParseError) {
-  auto result = forward::Setup(DirectiveFromText("forward . 1.2.3.4 {\n  foo\n}"), SetupContext{});
+  auto result = forward::Setup(DirectiveFromText("forward . 1.2.3.4 {\n  foo\n}"), pipeline::SetupContext{});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error.message, "forward: unknown property \"foo\"");
 }

@@ -96,7 +96,7 @@ TEST_F(Probes, ReadyListsThePluginsNotReadyYetSortedAndLatchesReadiness) {
   auto ready = std::make_shared<ready::ReadyFactory>("127.0.0.1:0");
   std::vector<std::string> names = {"ready", "kubernetes", "cache", "forward"};
   std::vector<std::shared_ptr<pipeline::HandlerFactory>> chain = {ready, kubernetes, cache, forward};
-  ready::WatchChain(names, chain);
+  ready->OnChainBuilt(names, chain);
   ready->Start(io_);
   auto server = health::ProbeServer::Acquire("127.0.0.1:0", nullptr);
   ASSERT_TRUE(server);

@@ -21,7 +21,7 @@ TEST(HostsDocs, EveryCorefileExampleInTheHostsDocSetsUp) {
       for (const config::Directive& directive : block.directives) {
         if (directive.name.text != "hosts") continue;
         ++directives;
-        SetupContext ctx;
+        pipeline::SetupContext ctx;
         ctx.zones = {"."};
         auto options = ParseOptions(directive, ctx);
         EXPECT_TRUE(options.ok()) << options.error.ToString();

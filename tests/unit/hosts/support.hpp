@@ -35,7 +35,7 @@ using Bytes = std::vector<std::uint8_t>;
 inline config::Parsed<Options> ParseFirst(const std::string& corefile, std::vector<std::string> zones = {"."}) {
   auto parsed = config::ParseCorefile(corefile, "Corefile");
   if (!parsed.ok()) return {std::nullopt, parsed.error};
-  SetupContext ctx;
+  pipeline::SetupContext ctx;
   ctx.zones = std::move(zones);
   return ParseOptions(parsed.value->blocks.at(0).directives.at(0), ctx);
 }

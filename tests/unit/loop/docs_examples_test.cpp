@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "dnsd/config/corefile.hpp"
+#include "dnsd/plugins/registry.hpp"
 #include "dnsd/server/routes.hpp"
 #include "../../support/markdown_examples.hpp"
 
@@ -18,7 +19,7 @@ TEST(LoopDocs, EveryCorefileExampleInTheLoopDocSetsUp) {
   for (const std::string& example : examples) {
     auto corefile = config::ParseCorefile(example, "loop.md");
     ASSERT_TRUE(corefile.ok()) << corefile.error.ToString();
-    auto routes = server::BuildRoutes(*corefile.value, 53);
+    auto routes = server::BuildRoutes(*corefile.value, 53, plugins::Registry());
     ASSERT_TRUE(routes.ok()) << routes.error.ToString();
     EXPECT_EQ(routes.value->chains.front()->plugin_names.front(), "loop");
   }

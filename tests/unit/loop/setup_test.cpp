@@ -8,6 +8,7 @@
 #include "dnsd/config/corefile.hpp"
 #include "dnsd/plugins/loop/factory.hpp"
 #include "dnsd/plugins/loop/setup.hpp"
+#include "dnsd/plugins/registry.hpp"
 #include "dnsd/server/routes.hpp"
 
 namespace dnsd::plugins::loop {
@@ -16,7 +17,7 @@ namespace {
 // The `loop` directive of a Corefile, with the setup context its first block gives.
 struct Block {
   config::Directive directive;
-  SetupContext ctx;
+  pipeline::SetupContext ctx;
 };
 
 Block BlockOf(const std::string& corefile) {
@@ -82,13 +83,13 @@ TEST(LoopSetup, ErrorsPointAtTheOffendingToken) {
 TEST(LoopSetup, IsAllowedOncePerServerBlockAndRunsBeforeForward) {
   auto twice = config::ParseCorefile(". {\n loop\n loop\n}\n", "Corefile");
   ASSERT_TRUE(twice.ok());
-  auto routes = server::BuildRoutes(*twice.value, 53);
+  auto routes = server::BuildRoutes(*twice.value, 53, plugins::Registry());
   ASSERT_FALSE(routes.ok());
   EXPECT_EQ(routes.error.ToString(), "Corefile:3:2: plugin \"loop\" given twice in one server block");
 
   auto both = config::ParseCorefile(". {\n forward . 127.0.0.1\n loop\n}\n", "Corefile");
   ASSERT_TRUE(both.ok());
-  routes = server::BuildRoutes(*both.value, 53);
+  routes = server::BuildRoutes(*both.value, 53, plugins::Registry());
   ASSERT_TRUE(routes.ok()) << routes.error.ToString();
   EXPECT_EQ(routes.value->chains.front()->plugin_names, (std::vector<std::string>{"loop", "forward"}));
 }

@@ -35,7 +35,7 @@ struct Generation {
         "Corefile");
     EXPECT_TRUE(corefile.ok());
     const auto& directives = corefile.value->blocks.at(0).directives;
-    SetupContext ctx{{"example.org."}, {"prometheus", "cache", "rewrite"}, {53}};
+    pipeline::SetupContext ctx{{"example.org."}, {"prometheus", "cache", "rewrite"}, {53}};
     factories.push_back(std::make_unique<MetricsFactory>(nullptr, ctx.zones, collector));
     auto cache = cache::Setup(directives.at(0), ctx);
     EXPECT_TRUE(cache.ok());

@@ -57,7 +57,7 @@ TEST(PrometheusSetup, ErrorsPointAtTheToken) {
 }
 
 TEST(PrometheusSetup, OneListenerPerAddressSharedByServerBlocks) {
-  SetupContext a{{"."}, {}, {}}, b{{"example.org."}, {}, {}};
+  pipeline::SetupContext a{{"."}, {}, {}}, b{{"example.org."}, {}, {}};
   auto first = prometheus::Setup(Line({"127.0.0.1:0"}), a);
   ASSERT_TRUE(first.ok()) << first.error.ToString();
   auto second = prometheus::Setup(Line({"127.0.0.1:0"}), b);
@@ -73,7 +73,7 @@ TEST(PrometheusSetup, OneListenerPerAddressSharedByServerBlocks) {
 }
 
 TEST(PrometheusSetup, PluginEnabledSeriesExistBeforeAnyQuery) {
-  SetupContext ctx{{"example.org.", "example.net."}, {"prometheus", "cache", "forward"}, {1053, 53}};
+  pipeline::SetupContext ctx{{"example.org.", "example.net."}, {"prometheus", "cache", "forward"}, {1053, 53}};
   auto made = prometheus::Setup(Line({"127.0.0.1:0"}), ctx);
   ASSERT_TRUE(made.ok()) << made.error.ToString();
   auto* factory = dynamic_cast<MetricsFactory*>(made.value->get());
@@ -88,11 +88,11 @@ TEST(PrometheusSetup, PluginEnabledSeriesExistBeforeAnyQuery) {
 }
 
 TEST(PrometheusSetup, AnAddressInUseIsAConfigError) {
-  auto first = prometheus::Setup(Line({"127.0.0.1:0"}), SetupContext{{"."}, {}, {}});
+  auto first = prometheus::Setup(Line({"127.0.0.1:0"}), pipeline::SetupContext{{"."}, {}, {}});
   ASSERT_TRUE(first.ok());
   const int port = dynamic_cast<MetricsFactory*>(first.value->get())->exporter()->ListeningPorts()[0];
   // The same port under another spelling is another address: binding it again must fail cleanly.
-  auto second = prometheus::Setup(Line({"localhost:" + std::to_string(port)}), SetupContext{{"."}, {}, {}});
+  auto second = prometheus::Setup(Line({"localhost:" + std::to_string(port)}), pipeline::SetupContext{{"."}, {}, {}});
   ASSERT_FALSE(second.ok());
   EXPECT_NE(second.error.ToString().find("prometheus: cannot listen on"), std::string::npos)
       << second.error.ToString();

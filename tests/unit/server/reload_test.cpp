@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "dnsd/config/corefile.hpp"
+#include "dnsd/plugins/registry.hpp"
 #include "dnsd/plugins/reload/setup.hpp"
 #include "dnsd/server/reloader.hpp"
 #include "dnsd/server/routes.hpp"
@@ -35,6 +36,13 @@ config::Corefile Parse(const std::string& text) {
 config::Parsed<plugins::reload::ReloadOptions> Reload(const std::string& line) {
   config::Corefile corefile = Parse(". {\n    " + line + "\n}\n");
   return ParseReload(corefile.blocks.at(0).directives.at(0));
+}
+
+// The options of the `reload` factory the routes watch the Corefile with.
+plugins::reload::ReloadOptions ReloadOptionsOf(const server::Routes& routes) {
+  auto* factory = dynamic_cast<const plugins::reload::ReloadFactory*>(routes.reload.get());
+  EXPECT_NE(factory, nullptr);
+  return factory ? factory->options() : plugins::reload::ReloadOptions{};
 }
 
 TEST(ReloadDirective, DefaultsAreCoreDnsOnes) {
@@ -80,24 +88,24 @@ TEST(ReloadDirective, PeriodStaysWithinHalfTheJitter) {
 }
 
 TEST(ReloadDirective, RoutesCarryTheOptions) {
-  auto with = server::BuildRoutes(Parse("a.org:1053 {\n errors\n}\nb.org:1053 {\n reload 5s\n errors\n}\n"), 53);
+  auto with = server::BuildRoutes(Parse("a.org:1053 {\n errors\n}\nb.org:1053 {\n reload 5s\n errors\n}\n"), 53, plugins::Registry());
   ASSERT_TRUE(with.ok()) << with.error.ToString();
-  ASSERT_TRUE(with.value->reload.has_value());
-  EXPECT_EQ(with.value->reload->interval, 5s);
-  auto without = server::BuildRoutes(Parse(".:1053 {\n errors\n}\n"), 53);
+  ASSERT_NE(with.value->reload, nullptr);
+  EXPECT_EQ(ReloadOptionsOf(*with.value).interval, 5s);
+  auto without = server::BuildRoutes(Parse(".:1053 {\n errors\n}\n"), 53, plugins::Registry());
   ASSERT_TRUE(without.ok());
-  EXPECT_FALSE(without.value->reload.has_value());
+  EXPECT_EQ(without.value->reload, nullptr);
 }
 
 TEST(ReloadDirective, TheDocsExampleBuilds) {
   const std::vector<std::string> examples =
       dnsd::testing::FencedExamples(std::string(DNSD_DOCS_DIR) + "/reload.md", "corefile");
   ASSERT_EQ(examples.size(), 1u);
-  auto routes = server::BuildRoutes(Parse(examples[0]), 53);
+  auto routes = server::BuildRoutes(Parse(examples[0]), 53, plugins::Registry());
   ASSERT_TRUE(routes.ok()) << routes.error.ToString();
-  ASSERT_TRUE(routes.value->reload.has_value());
-  EXPECT_EQ(routes.value->reload->interval, 10s);
-  EXPECT_EQ(routes.value->reload->jitter, 5s);
+  ASSERT_NE(routes.value->reload, nullptr);
+  EXPECT_EQ(ReloadOptionsOf(*routes.value).interval, 10s);
+  EXPECT_EQ(ReloadOptionsOf(*routes.value).jitter, 5s);
 }
 
 TEST(CorefileDigest, CommentsAndLayoutDoNotCount) {
@@ -146,7 +154,7 @@ std::uint16_t RandomPort() {
 }
 
 std::shared_ptr<const server::Routes> Routes(const std::string& corefile) {
-  auto routes = server::BuildRoutes(Parse(corefile), 53);
+  auto routes = server::BuildRoutes(Parse(corefile), 53, plugins::Registry());
   EXPECT_TRUE(routes.ok()) << routes.error.ToString();
   return std::make_shared<const server::Routes>(std::move(*routes.value));
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "dnsd/plugins/forward/forwarder.hpp"
+#include "dnsd/plugins/registry.hpp"
 
 namespace dnsd::server {
 namespace {
@@ -11,7 +12,7 @@ config::Parsed<Routes> Build(const std::string& text, std::uint16_t default_port
   config::Parsed<config::Corefile> corefile = config::ParseCorefile(text, "Corefile");
   EXPECT_TRUE(corefile.ok()) << corefile.error.ToString();
   if (!corefile.ok()) return {std::nullopt, corefile.error};
-  return BuildRoutes(*corefile.value, default_port);
+  return BuildRoutes(*corefile.value, default_port, plugins::Registry());
 }
 
 TEST(BuildRoutes, SeveralBlocksShareAPortLongestZoneFirst) {
@@ -146,7 +147,7 @@ TEST(BuildRoutes, CollectsEveryErrorOfEveryBlockInOnePass) {
       "Corefile");
   ASSERT_TRUE(corefile.ok());
   std::vector<config::ConfigError> errors;
-  EXPECT_FALSE(BuildRoutes(*corefile.value, 53, errors).has_value());
+  EXPECT_FALSE(BuildRoutes(*corefile.value, 53, plugins::Registry(), errors).has_value());
   std::vector<std::string> texts;
   for (const config::ConfigError& error : errors) texts.push_back(error.ToString());
   EXPECT_EQ(texts, (std::vector<std::string>{
@@ -165,7 +166,7 @@ TEST(BuildRoutes, WithoutErrorsCollectingGivesTheSameRoutes) {
       config::ParseCorefile("a.org:53 {\n  cache 30\n}\n.:53 {\n}\n", "Corefile");
   ASSERT_TRUE(corefile.ok());
   std::vector<config::ConfigError> errors;
-  std::optional<Routes> routes = BuildRoutes(*corefile.value, 53, errors);
+  std::optional<Routes> routes = BuildRoutes(*corefile.value, 53, plugins::Registry(), errors);
   ASSERT_TRUE(routes.has_value());
   EXPECT_TRUE(errors.empty());
   ASSERT_EQ(routes->listeners.size(), 1u);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "dnsd/config/corefile.hpp"
+#include "dnsd/plugins/registry.hpp"
 #include "dnsd/server/routes.hpp"
 #include "../../support/markdown_examples.hpp"
 
@@ -21,7 +22,7 @@ void ExpectEveryExampleBuilds(const std::string& doc, std::size_t at_least, bool
     if (only_ours && (!ours || example.find("{$") != std::string::npos)) continue;
     auto corefile = config::ParseCorefile(example, doc);
     ASSERT_TRUE(corefile.ok()) << corefile.error.ToString() << "\n" << example;
-    auto routes = server::BuildRoutes(*corefile.value, 53);
+    auto routes = server::BuildRoutes(*corefile.value, 53, plugins::Registry());
     EXPECT_TRUE(routes.ok()) << routes.error.ToString() << "\n" << example;
     ++built;
   }

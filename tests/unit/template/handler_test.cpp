@@ -59,7 +59,7 @@ TEST_P(TemplateAnswers, AsCoreDns) {
   pipeline::WorkerContext worker{io, 0};
   std::vector<std::unique_ptr<pipeline::Handler>> chain;
   for (const config::Directive& d : directives) {
-    auto made = tmpl::Setup(d, SetupContext{{"example.org."}, {}, {53}});
+    auto made = tmpl::Setup(d, pipeline::SetupContext{{"example.org."}, {}, {53}});
     ASSERT_TRUE(made.ok()) << made.error.ToString();
     chain.push_back((*made.value)->CreateHandler(worker));
     if (chain.size() > 1) chain[chain.size() - 2]->SetNext(chain.back().get());
@@ -139,7 +139,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(TemplateEderror, PutsTheExtendedErrorInAnOptAsCoreDnsDoes) {
   auto directives = log::testing::Directives(
       "example.org {\n template ANY ANY {\n rcode NXDOMAIN\n ederror 21 \"Blocked\"\n }\n}\n");
-  auto made = tmpl::Setup(directives.at(0), SetupContext{{"example.org."}, {}, {53}});
+  auto made = tmpl::Setup(directives.at(0), pipeline::SetupContext{{"example.org."}, {}, {53}});
   ASSERT_TRUE(made.ok()) << made.error.ToString();
   boost::asio::io_context io;
   pipeline::WorkerContext worker{io, 0};

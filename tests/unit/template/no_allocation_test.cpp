@@ -18,7 +18,7 @@ TEST(TemplateAllocation, ATemplatedAnswerAllocatesNothing) {
       "  additional \"{{ .Name }} 60 IN TXT \\\"from {{ .Remote }}\\\" {{ index .Match 1 }}\"\n"
       " }\n}\n");
   ASSERT_EQ(directives.size(), 1u);
-  auto made = tmpl::Setup(directives[0], SetupContext{{"my.zone."}, {}, {53}});
+  auto made = tmpl::Setup(directives[0], pipeline::SetupContext{{"my.zone."}, {}, {53}});
   ASSERT_TRUE(made.ok()) << made.error.ToString();
   boost::asio::io_context io;
   pipeline::WorkerContext worker{io, 0};

@@ -5,9 +5,9 @@
 #include <optional>
 #include <string_view>
 
-namespace dnsd::plugins::forward {
+namespace dnsd::config {
 
 // Returns nullopt for text Go would reject (missing unit, unknown unit, empty, overflow).
 std::optional<std::chrono::nanoseconds> ParseGoDuration(std::string_view text);
 
-}  // namespace dnsd::plugins::forward
+}  // namespace dnsd::config

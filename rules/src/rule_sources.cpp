@@ -1,13 +1,13 @@
-#include "dnsd/plugins/rewrite/rule_sources.hpp"
+#include "rules/rule_sources.hpp"
 
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
 
-#include "dnsd/plugins/forward/duration.hpp"
+#include "dnsd/config/duration.hpp"
 
-namespace dnsd::plugins::rewrite {
+namespace dnsd::rules {
 namespace {
 
 using config::ErrorAt;
@@ -36,7 +36,7 @@ std::optional<config::ConfigError> ParseFileOptions(const config::Directive& dir
     }
     const Token& value = line.args[0];
     auto duration = value.text == "0" ? std::optional(std::chrono::nanoseconds(0))
-                                      : forward::ParseGoDuration(value.text);
+                                      : config::ParseGoDuration(value.text);
     if (!duration || duration->count() < 0) {
       return ErrorAt(value, "rewrite: dnsd_rules: reload: " + Quote(value.text) +
                                 " is not a non-negative duration (want e.g. 5s, 1m, 0)");
@@ -127,14 +127,14 @@ config::Parsed<RuleSources> ParseDirectives(std::span<const config::Directive* c
     }
     if (sources.pieces.empty() || sources.pieces.back().file) sources.pieces.emplace_back();
     auto& target = sources.pieces.back().rules;
-    for (rules::Rule& rule : line.rules) target.push_back(std::move(rule));
+    for (Rule& rule : line.rules) target.push_back(std::move(rule));
   }
   result.value = std::move(sources);
   return result;
 }
 
-rules::RuleSet::Compiled Assemble(const RuleSources& sources, std::vector<FileStamp>* stamps) {
-  std::vector<rules::Rule> all;
+RuleSet::Compiled Assemble(const RuleSources& sources, std::vector<FileStamp>* stamps) {
+  std::vector<Rule> all;
   if (stamps) stamps->clear();
   for (const RulePiece& piece : sources.pieces) {
     if (!piece.file) {
@@ -145,7 +145,7 @@ rules::RuleSet::Compiled Assemble(const RuleSources& sources, std::vector<FileSt
     if (stamps) stamps->push_back(StampOf(piece.file->path));
     FileRules loaded = LoadRulesFile(piece.file->path);
     if (loaded.error) {
-      rules::RuleSet::Compiled failed;
+      RuleSet::Compiled failed;
       failed.error = *loaded.error;
       // A file that cannot be read at all is reported where the Corefile names it.
       if (failed.error.pos.line <= 0) {
@@ -155,10 +155,10 @@ rules::RuleSet::Compiled Assemble(const RuleSources& sources, std::vector<FileSt
       }
       return failed;
     }
-    for (rules::Rule& rule : loaded.rules) all.push_back(std::move(rule));
+    for (Rule& rule : loaded.rules) all.push_back(std::move(rule));
   }
   for (std::size_t i = 0; i < all.size(); ++i) all[i].index = static_cast<std::uint32_t>(i);
-  return rules::RuleSet::Compile(std::move(all));
+  return RuleSet::Compile(std::move(all));
 }
 
-}  // namespace dnsd::plugins::rewrite
+}  // namespace dnsd::rules

@@ -5,9 +5,9 @@
 #include "dnsd/wire/name.hpp"
 #include "rules/question.hpp"
 
-namespace dnsd::plugins::rewrite {
+namespace dnsd::rules {
 
 // False when the text does not fit QuestionName.
-bool ToQuestionName(const wire::Name& name, rules::QuestionName& out);
+bool ToQuestionName(const wire::Name& name, QuestionName& out);
 
-}  // namespace dnsd::plugins::rewrite
+}  // namespace dnsd::rules

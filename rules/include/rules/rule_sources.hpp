@@ -14,7 +14,7 @@
 #include "rules/ast.hpp"
 #include "rules/rule_set.hpp"
 
-namespace dnsd::plugins::rewrite {
+namespace dnsd::rules {
 
 // The field word that marks dnsd's YAML rule-set line. CoreDNS rejects it as an unknown rule type,
 // so a Corefile using it can never mean something else to CoreDNS.
@@ -39,7 +39,7 @@ struct RulesFile {
 
 // One piece of the rule list: inline rules from rewrite lines, or one YAML file.
 struct RulePiece {
-  std::vector<rules::Rule> rules;
+  std::vector<Rule> rules;
   std::optional<RulesFile> file;
 };
 
@@ -55,20 +55,20 @@ config::Parsed<RuleSources> ParseDirectives(std::span<const config::Directive* c
 
 // Reads the YAML files, joins all pieces in order (re-indexing rules 0..n-1) and compiles them.
 // With `stamps`, receives each file's stamp as read (in piece order, files only).
-rules::RuleSet::Compiled Assemble(const RuleSources& sources, std::vector<FileStamp>* stamps = nullptr);
+RuleSet::Compiled Assemble(const RuleSources& sources, std::vector<FileStamp>* stamps = nullptr);
 
 // Reads and parses one YAML rule set file (errors: file:line:column).
 struct FileRules {
-  std::vector<rules::Rule> rules;
-  std::optional<rules::RuleError> error;
+  std::vector<Rule> rules;
+  std::optional<RuleError> error;
 };
 FileRules LoadRulesFile(const std::string& path);
 
 // Parses one CoreDNS `rewrite` directive into rules (the block form included).
 struct LineRules {
-  std::vector<rules::Rule> rules;
+  std::vector<Rule> rules;
   std::optional<config::ConfigError> error;
 };
 LineRules ParseRewriteLine(const config::Directive& directive);
 
-}  // namespace dnsd::plugins::rewrite
+}  // namespace dnsd::rules

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace dnsd::plugins::prometheus {
+namespace dnsd::metrics {
 
 // kServer: no plugin noted (the end of the chain's SERVFAIL), label "". Add a plugin before kCount.
 enum class Responder : std::uint8_t {
@@ -37,4 +37,4 @@ inline Responder TakeResponder() {
   return noted;
 }
 
-}  // namespace dnsd::plugins::prometheus
+}  // namespace dnsd::metrics

@@ -1,10 +1,10 @@
-#include "dnsd/plugins/forward/duration.hpp"
+#include "dnsd/config/duration.hpp"
 
 #include <array>
 #include <cstdint>
 #include <utility>
 
-namespace dnsd::plugins::forward {
+namespace dnsd::config {
 namespace {
 
 constexpr std::array<std::pair<std::string_view, std::int64_t>, 8> kUnits = {{
@@ -69,4 +69,4 @@ std::optional<std::chrono::nanoseconds> ParseGoDuration(std::string_view text) {
   return std::chrono::nanoseconds(negative ? -nanos : nanos);
 }
 
-}  // namespace dnsd::plugins::forward
+}  // namespace dnsd::config
