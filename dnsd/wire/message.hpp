@@ -30,6 +30,9 @@ namespace klass {
 inline constexpr std::uint16_t kIN = 1, kCH = 3, kANY = 255;
 }
 
+// The record sections after the question, in message order (the values index the header's counts).
+enum class Section : std::uint8_t { kAnswer = 0, kAuthority = 1, kAdditional = 2 };
+
 // The 12-octet header, decoded. Flag accessors read `flags`.
 struct Header {
   std::uint16_t id = 0;

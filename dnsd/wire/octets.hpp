@@ -1,15 +1,15 @@
 // Big-endian (network order) 16- and 32-bit fields, read and written in place. The one copy of
-// these helpers: every parser and writer in dnsd uses them.
+// these helpers. Unchecked by design: bounds belong to the parser that knows the field's extent
+// (RecordCursor, ParseHead), which checks once for a whole record.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <span>
 
 namespace dnsd::wire {
 
-// Unchecked: `p` must have 2 (or 4) octets. For fields whose bounds the caller already checked.
+// `p` must have 2 (or 4) octets.
 constexpr std::uint16_t Read16(const std::uint8_t* p) {
   return static_cast<std::uint16_t>(p[0] << 8 | p[1]);
 }
@@ -25,21 +25,11 @@ constexpr void Write32(std::uint8_t* p, std::uint32_t v) {
   Write16(p + 2, static_cast<std::uint16_t>(v));
 }
 
-// Unchecked, at an offset into a message.
+// At an offset into a message; `at` + 2 (or 4) must be within it.
 constexpr std::uint16_t Read16(std::span<const std::uint8_t> m, std::size_t at) {
   return Read16(m.data() + at);
 }
 constexpr std::uint32_t Read32(std::span<const std::uint8_t> m, std::size_t at) {
-  return Read32(m.data() + at);
-}
-
-// Checked: nothing when the field does not lie wholly inside `m`.
-constexpr std::optional<std::uint16_t> Read16Checked(std::span<const std::uint8_t> m, std::size_t at) {
-  if (at > m.size() || m.size() - at < 2) return std::nullopt;
-  return Read16(m.data() + at);
-}
-constexpr std::optional<std::uint32_t> Read32Checked(std::span<const std::uint8_t> m, std::size_t at) {
-  if (at > m.size() || m.size() - at < 4) return std::nullopt;
   return Read32(m.data() + at);
 }
 

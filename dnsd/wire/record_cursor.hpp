@@ -14,8 +14,6 @@
 
 namespace dnsd::wire {
 
-enum class Section : std::uint8_t { kAnswer = 0, kAuthority = 1, kAdditional = 2 };
-
 inline constexpr std::size_t kRecordFixedSize = 10;  // TYPE, CLASS, TTL, RDLENGTH
 
 // One record, as offsets into its message.

@@ -3,8 +3,8 @@
 // owner names and RDATA targets optionally mapped, and the TTL optionally clamped.
 //
 // RDATA of the types whose names may be compressed (RFC 3597 section 4, plus the later types
-// implementations are known to compress) is decoded by layout; every other type, unknown ones
-// included, is copied verbatim, which RFC 3597 makes safe.
+// implementations are known to compress) is decoded by its layout in dnsd/wire/rr_types.cpp;
+// every other type, unknown ones included, is copied verbatim, which RFC 3597 makes safe.
 #pragma once
 
 #include <cstddef>

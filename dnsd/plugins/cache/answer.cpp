@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "dnsd/wire/name_walk.hpp"
 #include "dnsd/wire/octets.hpp"
 #include "dnsd/wire/record_cursor.hpp"
 #include "dnsd/wire/rr_types.hpp"
@@ -19,24 +20,14 @@ constexpr std::uint32_t kMinimalDefaultTtl = 5;  // CoreDNS dnsutil.MinimalDefau
 // the records before it). A hit rewrites every TTL, so a compression pointer into one (legal on the
 // wire, never made by a real encoder) would turn into another name, or into garbage.
 bool NameAvoidsTtls(std::span<const std::uint8_t> m, std::size_t offset, std::span<const std::uint16_t> ttls) {
-  for (int jumps = 0; jumps <= wire::kMaxCompressionPointers && offset < m.size();) {
-    const std::uint8_t len = m[offset];
-    const bool pointer = (len & 0xC0) == 0xC0;
-    const std::size_t span = pointer ? 2 : 1u + (len & 0x3F);
-    // The first TTL field ending after `offset` must start at or after this label's end.
-    const auto ttl = std::upper_bound(ttls.begin(), ttls.end(), offset,
+  bool avoids = true;
+  const auto check = [&](std::size_t begin, std::size_t length, bool) {
+    // The first TTL field ending after `begin` must start at or after this run's end.
+    const auto ttl = std::upper_bound(ttls.begin(), ttls.end(), begin,
                                        [](std::size_t at, std::uint16_t t) { return at < t + 4u; });
-    if (ttl != ttls.end() && *ttl < offset + span) return false;
-    if (len == 0) return true;
-    if (pointer) {
-      if (offset + 1 >= m.size()) return false;
-      offset = static_cast<std::size_t>(len & 0x3F) << 8 | m[offset + 1];
-      ++jumps;
-    } else {
-      offset += span;
-    }
-  }
-  return false;
+    if (ttl != ttls.end() && *ttl < begin + length) avoids = false;
+  };
+  return wire::VisitNameOctets(m, offset, check) == wire::WireError::kOk && avoids;
 }
 
 // Whether the names in a record's RDATA read no TTL field (the record's own included). RDATA
@@ -155,10 +146,8 @@ std::size_t PatchReply(std::span<std::uint8_t> buffer, std::size_t length, const
   // case, uncompressed), not the query's octets: a compressed question is shorter or longer.
   std::memcpy(m + wire::kHeaderSize, client.qname.Wire().data(), client.qname.WireLength());
   if (!patch.keep_ttl) {
-    const std::uint8_t ttl[4] = {static_cast<std::uint8_t>(patch.ttl >> 24),
-                                 static_cast<std::uint8_t>(patch.ttl >> 16),
-                                 static_cast<std::uint8_t>(patch.ttl >> 8),
-                                 static_cast<std::uint8_t>(patch.ttl)};
+    std::uint8_t ttl[4];
+    wire::Write32(ttl, patch.ttl);
     for (std::uint16_t offset : patch.ttl_offsets) std::memcpy(m + offset, ttl, 4);
   }
   if (client.edns) {

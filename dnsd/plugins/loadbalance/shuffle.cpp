@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "dnsd/wire/message.hpp"
+#include "dnsd/wire/name_walk.hpp"
 #include "dnsd/wire/record_cursor.hpp"
 #include "dnsd/wire/rr_types.hpp"
 
@@ -30,33 +31,18 @@ struct Span {
   std::uint32_t begin, end;
 };
 
-// Walks the (possibly compressed) name at `pos` and follows its pointers; false when one of them
-// lands in `moving` or the name is malformed. `*end` is the end of the encoding at `pos`.
+// Whether the name at `pos` is well formed and reads no octet of `moving` through a pointer (its
+// own octets move with its record). `*end` is the end of the encoding at `pos`.
 bool NameAvoids(std::span<const std::uint8_t> m, std::size_t pos, std::span<const Span> moving,
                 std::size_t* end) {
-  std::size_t after = 0;
-  for (int jumps = 0;;) {
-    if (pos >= m.size()) return false;
-    const std::uint8_t octet = m[pos];
-    if (octet == 0) {
-      if (jumps == 0) after = pos + 1;
-      break;
-    }
-    if (octet <= 63) {
-      pos += octet + 1u;
-      continue;
-    }
-    if ((octet & 0xC0) != 0xC0 || pos + 1 >= m.size()) return false;
-    const std::size_t target = static_cast<std::size_t>(octet & 0x3F) << 8 | m[pos + 1];
-    if (target >= pos || ++jumps > 127) return false;
+  bool avoids = true;
+  const auto check = [&](std::size_t begin, std::size_t length, bool through_pointer) {
+    if (!through_pointer) return;
     for (const Span& span : moving) {
-      if (target >= span.begin && target < span.end) return false;
+      if (begin < span.end && begin + length > span.begin) avoids = false;
     }
-    if (jumps == 1) after = pos + 2;
-    pos = target;
-  }
-  if (end != nullptr) *end = after;
-  return true;
+  };
+  return wire::VisitNameOctets(m, pos, check, end) == wire::WireError::kOk && avoids;
 }
 
 // Names inside RDATA that an encoder may have compressed (RFC 1035 types and the few others that
