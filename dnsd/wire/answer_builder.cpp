@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "dnsd/wire/builder.hpp"
+#include "dnsd/wire/octets.hpp"
 
 namespace dnsd::wire {
 namespace {
@@ -47,7 +48,8 @@ void AnswerBuilder::Append(std::span<const std::uint8_t> bytes) {
 void AnswerBuilder::Append8(std::uint8_t value) { Append({&value, 1}); }
 
 void AnswerBuilder::Append16(std::uint16_t value) {
-  const std::uint8_t bytes[2] = {static_cast<std::uint8_t>(value >> 8), static_cast<std::uint8_t>(value)};
+  std::uint8_t bytes[2];
+  Write16(bytes, value);
   Append(bytes);
 }
 
@@ -63,8 +65,7 @@ void AnswerBuilder::EndRecord() {
     failed_ = true;
     return;
   }
-  out_[rdata_ - 2] = static_cast<std::uint8_t>(length >> 8);
-  out_[rdata_ - 1] = static_cast<std::uint8_t>(length);
+  Write16(out_.data() + rdata_ - 2, static_cast<std::uint16_t>(length));
   ++counts_[static_cast<int>(section_)];
 }
 

@@ -13,8 +13,6 @@
 
 namespace dnsd::wire {
 
-enum class Section : std::uint8_t { kAnswer, kAuthority, kAdditional };
-
 class AnswerBuilder {
  public:
   // Header as miekg/dns SetReply (ID, opcode, RD, CD copied; QR set), with AA and `rcode`; the

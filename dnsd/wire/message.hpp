@@ -9,6 +9,7 @@
 
 #include "dnsd/wire/error.hpp"
 #include "dnsd/wire/name.hpp"
+#include "dnsd/wire/octets.hpp"
 
 namespace dnsd::wire {
 
@@ -22,11 +23,15 @@ enum class Opcode : std::uint8_t { kQuery = 0, kIQuery = 1, kStatus = 2, kNotify
 
 namespace type {
 inline constexpr std::uint16_t kA = 1, kNS = 2, kCNAME = 5, kSOA = 6, kPTR = 12, kMX = 15, kTXT = 16,
-                               kAAAA = 28, kSRV = 33, kOPT = 41, kAXFR = 252, kIXFR = 251, kANY = 255;
+                               kSIG = 24, kAAAA = 28, kSRV = 33, kNAPTR = 35, kDNAME = 39, kOPT = 41,
+                               kTSIG = 250, kAXFR = 252, kIXFR = 251, kANY = 255;
 }
 namespace klass {
 inline constexpr std::uint16_t kIN = 1, kCH = 3, kANY = 255;
 }
+
+// The record sections after the question, in message order (the values index the header's counts).
+enum class Section : std::uint8_t { kAnswer = 0, kAuthority = 1, kAdditional = 2 };
 
 // The 12-octet header, decoded. Flag accessors read `flags`.
 struct Header {
@@ -85,12 +90,7 @@ WireError SkipRecord(std::span<const std::uint8_t> message, std::size_t offset, 
                      std::uint16_t* rr_type = nullptr);
 
 // ID of a message with at least 2 octets.
-inline std::uint16_t ReadId(std::span<const std::uint8_t> m) {
-  return static_cast<std::uint16_t>(m[0] << 8 | m[1]);
-}
-inline void WriteId(std::span<std::uint8_t> m, std::uint16_t id) {
-  m[0] = static_cast<std::uint8_t>(id >> 8);
-  m[1] = static_cast<std::uint8_t>(id);
-}
+inline std::uint16_t ReadId(std::span<const std::uint8_t> m) { return Read16(m.data()); }
+inline void WriteId(std::span<std::uint8_t> m, std::uint16_t id) { Write16(m.data(), id); }
 
 }  // namespace dnsd::wire

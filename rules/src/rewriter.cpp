@@ -10,6 +10,7 @@
 
 #include "dnsd/wire/message.hpp"
 #include "dnsd/wire/name.hpp"
+#include "dnsd/wire/record_cursor.hpp"
 #include "reverter_names.hpp"
 #include "rewriter_edns.hpp"
 #include "rewriter_records.hpp"
@@ -21,10 +22,6 @@ namespace {
 using detail::CopyStatus;
 using detail::MessageWriter;
 
-std::uint16_t Read16(std::span<const std::uint8_t> m, std::size_t at) {
-  return static_cast<std::uint16_t>(m[at] << 8 | m[at + 1]);
-}
-
 // Writes the question and remembers it as the compression target.
 void PutQuestion(MessageWriter& w, std::span<const std::uint8_t> qname, std::uint16_t qtype,
                  std::uint16_t qclass) {
@@ -34,19 +31,18 @@ void PutQuestion(MessageWriter& w, std::span<const std::uint8_t> qname, std::uin
   w.U16(qclass);
 }
 
-// The OPT record at `offset`: root owner, then TYPE CLASS TTL RDLENGTH RDATA (bounds checked by
-// CopyRecord before it reports kOpt).
+// The OPT record's fields this code rewrites.
 struct OptRecord {
   std::uint16_t udp_size = 0;
   std::uint32_t ttl = 0;  // extended RCODE, VERSION, flags
   std::span<const std::uint8_t> rdata;
 };
 
-bool ReadOpt(std::span<const std::uint8_t> m, std::size_t offset, std::size_t end, OptRecord& opt) {
-  if (m[offset] != 0 || end < offset + 11) return false;  // owner must be the root
-  opt.udp_size = Read16(m, offset + 3);
-  opt.ttl = static_cast<std::uint32_t>(Read16(m, offset + 5)) << 16 | Read16(m, offset + 7);
-  opt.rdata = m.subspan(offset + 11, end - offset - 11);
+bool ReadOpt(std::span<const std::uint8_t> m, const wire::Record& record, OptRecord& opt) {
+  if (m[record.offset] != 0) return false;  // owner must be the root
+  opt.udp_size = record.klass;
+  opt.ttl = record.ttl;
+  opt.rdata = record.rdata(m);
   return true;
 }
 
@@ -93,8 +89,11 @@ std::size_t BuildUpstreamQuery(std::span<const Rule> rules, const Outcome& outco
   detail::EdnsScratch scratch;
   OptRecord opt{4096, 0, {}};
   if (view.edns) {
-    const std::size_t end = view.edns->rdata_offset + view.edns->rdata_length;
-    if (!ReadOpt(query, view.edns->record_offset, end, opt) || !options.Parse(opt.rdata)) return 0;
+    wire::Record record;
+    if (wire::ReadRecord(query, view.edns->record_offset, record) != wire::WireError::kOk ||
+        !ReadOpt(query, record, opt) || !options.Parse(opt.rdata)) {
+      return 0;
+    }
   }
   bool edns_rules = false;
   for (std::size_t i = 0; i < outcome.applied_count && i < kMaxAppliedRules; ++i) {
@@ -116,19 +115,18 @@ std::size_t BuildUpstreamQuery(std::span<const Rule> rules, const Outcome& outco
   PutQuestion(w, qname.Wire(), qtype, qclass);
 
   const detail::RecordMapping copy_as_is;
-  std::size_t pos = view.question_end;
-  const std::size_t records = std::size_t{h.ancount} + h.nscount + h.arcount;
-  for (std::size_t i = 0; i < records; ++i) {
-    std::size_t end = 0;
-    const CopyStatus status = detail::CopyRecord(query, pos, copy_as_is, w, &end);
-    if (status == CopyStatus::kOpt) {
-      if (i < std::size_t{h.ancount} + h.nscount) return 0;  // OPT outside the additional section
+  wire::RecordCursor records(query, view);
+  wire::Name owner;
+  while (records.Next(&owner)) {
+    const wire::Record& record = records.record();
+    if (record.type == wire::type::kOPT) {
+      if (record.section != wire::Section::kAdditional) return 0;
       PutOpt(w, opt.udp_size, opt.ttl, options);
-    } else if (status != CopyStatus::kOk) {
+    } else if (detail::CopyRecord(query, record, owner, copy_as_is, w) != CopyStatus::kOk) {
       return 0;
     }
-    pos = end;
   }
+  if (records.error() != wire::WireError::kOk) return 0;
   if (!view.edns && edns_rules) {
     PutOpt(w, opt.udp_size, opt.ttl, options);
     w.PatchU16(10, static_cast<std::uint16_t>(h.arcount + 1));
@@ -200,26 +198,26 @@ std::size_t Reverter::Revert(std::span<const std::uint8_t> upstream_response,
   w.U16(0);
   PutQuestion(w, client_qname, client_qtype_, client_qclass_);
 
-  const std::array<std::uint16_t, 3> counts{h.ancount, h.nscount, h.arcount};
   std::array<std::uint16_t, 3> written{};
-  std::size_t pos = view.question_end;
   bool seen_opt = false;
   OptRecord opt;
-  for (std::size_t section = 0; section < 3; ++section) {
-    for (std::size_t i = 0; i < counts[section]; ++i) {
-      std::size_t end = 0;
-      const CopyStatus status = detail::CopyRecord(upstream_response, pos, mapping, w, &end);
-      if (status == CopyStatus::kOpt) {
-        if (section != 2 || seen_opt || !ReadOpt(upstream_response, pos, end, opt)) return 0;
-        seen_opt = true;
-      } else if (status == CopyStatus::kOk) {
-        ++written[section];
-      } else {
+  wire::RecordCursor records(upstream_response, view);
+  wire::Name owner;
+  while (records.Next(&owner)) {
+    const wire::Record& record = records.record();
+    if (record.type == wire::type::kOPT) {
+      if (record.section != wire::Section::kAdditional || seen_opt ||
+          !ReadOpt(upstream_response, record, opt)) {
         return 0;
       }
-      pos = end;
+      seen_opt = true;
+    } else if (detail::CopyRecord(upstream_response, record, owner, mapping, w) == CopyStatus::kOk) {
+      ++written[static_cast<std::size_t>(record.section)];
+    } else {
+      return 0;
     }
   }
+  if (records.error() != wire::WireError::kOk) return 0;
   if (seen_opt) rcode = static_cast<std::uint16_t>(rcode | (opt.ttl >> 24) << 4);
   for (std::size_t i = 0; i < rcode_count; ++i) {  // CoreDNS rcodeResponseRule, in rule order
     if (rcode == rcode_rules[i]->from) rcode = rcode_rules[i]->to;

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "dnsd/wire/octets.hpp"
+
 namespace dnsd::rules::detail {
 namespace {
 
@@ -31,8 +33,7 @@ std::uint8_t* NextSlot(EdnsScratch& scratch) {
 std::span<const std::uint8_t> PutU16(EdnsScratch& scratch, std::uint16_t v) {
   std::uint8_t* slot = NextSlot(scratch);
   if (slot == nullptr) return {};
-  slot[0] = static_cast<std::uint8_t>(v >> 8);
-  slot[1] = static_cast<std::uint8_t>(v);
+  wire::Write16(slot, v);
   return {slot, 2};
 }
 
@@ -88,8 +89,8 @@ bool OptionList::Parse(std::span<const std::uint8_t> rdata) {
   count_ = 0;
   for (std::size_t pos = 0; pos < rdata.size();) {
     if (rdata.size() - pos < 4) return false;
-    const std::uint16_t code = static_cast<std::uint16_t>(rdata[pos] << 8 | rdata[pos + 1]);
-    const std::size_t length = static_cast<std::size_t>(rdata[pos + 2] << 8 | rdata[pos + 3]);
+    const std::uint16_t code = wire::Read16(rdata, pos);
+    const std::size_t length = wire::Read16(rdata, pos + 2);
     if (rdata.size() - pos - 4 < length) return false;
     if (!Append(code, rdata.subspan(pos + 4, length))) return false;
     pos += 4 + length;

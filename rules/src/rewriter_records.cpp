@@ -2,68 +2,22 @@
 
 #include "dnsd/wire/message.hpp"
 #include "dnsd/wire/name.hpp"
+#include "dnsd/wire/rr_types.hpp"
 
 namespace dnsd::rules::detail {
 namespace {
 
-// Where the names sit in a type's RDATA: `prefix` fixed octets, then `names` domain names, then
-// exactly `tail` octets. `target` is the index of the name `answer value` / `answer auto` map
-// (CoreDNS's getRecordValueForRewrite, plus PTR), -1 for none. `compress`: RFC 1035 types, whose
-// names may be compressed in our output too (RFC 3597 section 4).
-struct RdataLayout {
-  std::uint8_t prefix = 0;
-  std::uint8_t names = 0;
-  std::int8_t target = -1;
-  std::uint8_t tail = 0;
-  bool compress = false;
-  bool naptr = false;  // prefix is ORDER, PREFERENCE and three <character-string>s
-};
-
-bool LayoutFor(std::uint16_t type, RdataLayout& layout) {
+// Whether the first name in a type's RDATA is the one `answer value` / `answer auto` map
+// (CoreDNS's getRecordValueForRewrite, plus PTR). The other names (SOA RNAME, a mailbox; MINFO,
+// RP, ...) are never mapped.
+bool FirstNameIsValue(std::uint16_t type) {
   switch (type) {
-    case 2:  // NS
-    case 5:  // CNAME
-    case 12:  // PTR
-      layout = {0, 1, 0, 0, true, false};
-      return true;
-    case 3: case 4: case 7: case 8: case 9:  // MD MF MB MG MR
-      layout = {0, 1, -1, 0, true, false};
-      return true;
-    case 6:  // SOA: MNAME is mapped, RNAME (a mailbox) is not
-      layout = {0, 2, 0, 20, true, false};
-      return true;
-    case 14:  // MINFO
-      layout = {0, 2, -1, 0, true, false};
-      return true;
-    case 15:  // MX
-      layout = {2, 1, 0, 0, true, false};
-      return true;
-    case 17:  // RP
-      layout = {0, 2, -1, 0, false, false};
-      return true;
-    case 18: case 21: case 36:  // AFSDB RT KX
-      layout = {2, 1, -1, 0, false, false};
-      return true;
-    case 26:  // PX
-      layout = {2, 2, -1, 0, false, false};
-      return true;
-    case 33:  // SRV
-      layout = {6, 1, 0, 0, false, false};
-      return true;
-    case 35:  // NAPTR
-      layout = {4, 1, 0, 0, false, true};
-      return true;
-    case 39:  // DNAME
-      layout = {0, 1, 0, 0, false, false};
+    case wire::type::kNS: case wire::type::kCNAME: case wire::type::kPTR: case wire::type::kSOA:
+    case wire::type::kMX: case wire::type::kSRV: case wire::type::kNAPTR: case wire::type::kDNAME:
       return true;
     default:
       return false;
   }
-}
-
-std::uint16_t Read16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
-std::uint32_t Read32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(Read16(p)) << 16 | Read16(p + 2);
 }
 
 enum class NameRole : std::uint8_t { kOwner, kTarget, kOther };
@@ -90,26 +44,23 @@ CopyStatus PutName(const wire::Name& name, NameRole role, bool compress,
   return CopyStatus::kOk;
 }
 
-CopyStatus CopyRdata(std::span<const std::uint8_t> message, std::size_t rdata, std::size_t rdata_end,
-                     const RdataLayout& layout, const RecordMapping& mapping, MessageWriter& w) {
-  std::size_t pos = rdata + layout.prefix;
-  if (pos > rdata_end) return CopyStatus::kMalformed;
-  if (layout.naptr) {  // FLAGS, SERVICES, REGEXP
-    for (int i = 0; i < 3; ++i) {
-      if (pos >= rdata_end) return CopyStatus::kMalformed;
-      pos += 1u + message[pos];
-      if (pos > rdata_end) return CopyStatus::kMalformed;
-    }
+CopyStatus CopyRdata(std::span<const std::uint8_t> message, const wire::Record& record,
+                     const wire::RdataNames& layout, const RecordMapping& mapping, MessageWriter& w) {
+  const std::size_t rdata = record.rdata_offset(), rdata_end = record.end();
+  std::size_t pos = 0;
+  if (wire::SkipRdataPrefix(message, rdata, rdata_end, layout, &pos) != wire::WireError::kOk) {
+    return CopyStatus::kMalformed;
   }
   w.Bytes(message.subspan(rdata, pos - rdata));
-  for (int i = 0; i < layout.names; ++i) {
+  const bool value = FirstNameIsValue(record.type);
+  for (int i = 0; i < layout.count; ++i) {
     wire::Name name;
     std::size_t next = 0;
     if (wire::Name::Parse(message, pos, name, &next) != wire::WireError::kOk || next > rdata_end) {
       return CopyStatus::kMalformed;
     }
-    const CopyStatus status = PutName(name, i == layout.target ? NameRole::kTarget : NameRole::kOther,
-                                      layout.compress, mapping, w);
+    const NameRole role = i == 0 && value ? NameRole::kTarget : NameRole::kOther;
+    const CopyStatus status = PutName(name, role, layout.compressible, mapping, w);
     if (status != CopyStatus::kOk) return status;
     pos = next;
   }
@@ -120,26 +71,11 @@ CopyStatus CopyRdata(std::span<const std::uint8_t> message, std::size_t rdata, s
 
 }  // namespace
 
-CopyStatus CopyRecord(std::span<const std::uint8_t> message, std::size_t offset,
-                      const RecordMapping& mapping, MessageWriter& w, std::size_t* end) {
-  wire::Name owner;
-  std::size_t pos = 0;
-  if (wire::Name::Parse(message, offset, owner, &pos) != wire::WireError::kOk) {
-    return CopyStatus::kMalformed;
-  }
-  if (message.size() - pos < 10) return CopyStatus::kMalformed;
-  const std::uint8_t* head = message.data() + pos;
-  const std::uint16_t type = Read16(head);
-  const std::uint16_t rdlength = Read16(head + 8);
-  const std::size_t rdata = pos + 10;
-  if (message.size() - rdata < rdlength) return CopyStatus::kMalformed;
-  const std::size_t rdata_end = rdata + rdlength;
-  *end = rdata_end;
-  if (type == wire::type::kOPT) return CopyStatus::kOpt;
-
+CopyStatus CopyRecord(std::span<const std::uint8_t> message, const wire::Record& record,
+                      const wire::Name& owner, const RecordMapping& mapping, MessageWriter& w) {
   CopyStatus status = PutName(owner, NameRole::kOwner, true, mapping, w);
   if (status != CopyStatus::kOk) return status;
-  std::uint32_t ttl = Read32(head + 4);
+  std::uint32_t ttl = record.ttl;
   for (const TtlClamp& clamp : mapping.ttl) {  // CoreDNS ttlResponseRule, in rule order
     if (ttl < clamp.min) {
       ttl = clamp.min;
@@ -147,16 +83,17 @@ CopyStatus CopyRecord(std::span<const std::uint8_t> message, std::size_t offset,
       ttl = clamp.max;
     }
   }
-  w.Bytes(std::span<const std::uint8_t>(head, 4));  // TYPE, CLASS
+  w.U16(record.type);
+  w.U16(record.klass);
   w.U32(ttl);
   const std::size_t rdlength_at = w.size();
   w.U16(0);
-  RdataLayout layout;
-  if (LayoutFor(type, layout)) {
-    status = CopyRdata(message, rdata, rdata_end, layout, mapping, w);
+  const wire::RdataNames& layout = wire::RdataNamesOf(record.type);
+  if (layout.count > 0) {
+    status = CopyRdata(message, record, layout, mapping, w);
     if (status != CopyStatus::kOk) return status;
   } else {
-    w.Bytes(message.subspan(rdata, rdlength));
+    w.Bytes(record.rdata(message));
   }
   if (!w.ok()) return CopyStatus::kOk;  // out of room: reported through the writer
   const std::size_t written = w.size() - rdlength_at - 2;

@@ -3,14 +3,16 @@
 // owner names and RDATA targets optionally mapped, and the TTL optionally clamped.
 //
 // RDATA of the types whose names may be compressed (RFC 3597 section 4, plus the later types
-// implementations are known to compress) is decoded by layout; every other type, unknown ones
-// included, is copied verbatim, which RFC 3597 makes safe.
+// implementations are known to compress) is decoded by its layout in dnsd/wire/rr_types.cpp;
+// every other type, unknown ones included, is copied verbatim, which RFC 3597 makes safe.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
 
+#include "dnsd/wire/name.hpp"
+#include "dnsd/wire/record_cursor.hpp"
 #include "reverter_names.hpp"
 #include "rewriter_writer.hpp"
 
@@ -29,13 +31,13 @@ struct RecordMapping {
 
 enum class CopyStatus : std::uint8_t {
   kOk,
-  kOpt,        // the record is an OPT: nothing written, the caller handles it (`*end` is set)
-  kMalformed,  // the record runs past the message, a bad name, RDATA that does not fit its type
+  kMalformed,  // a bad name in RDATA, RDATA that does not fit its type
   kUnmappable  // a mapped name is not a legal domain name
 };
 
-// Copies the record at `offset` in `message`. `*end` receives the offset after it.
-CopyStatus CopyRecord(std::span<const std::uint8_t> message, std::size_t offset,
-                      const RecordMapping& mapping, MessageWriter& w, std::size_t* end);
+// Copies `record` of `message` (read by a RecordCursor, its owner decoded into `owner`). OPT
+// records are the caller's: they are rebuilt, not copied.
+CopyStatus CopyRecord(std::span<const std::uint8_t> message, const wire::Record& record,
+                      const wire::Name& owner, const RecordMapping& mapping, MessageWriter& w);
 
 }  // namespace dnsd::rules::detail

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <span>
 
+#include "dnsd/wire/octets.hpp"
+
 namespace dnsd::rules::detail {
 
 class MessageWriter {
@@ -28,8 +30,7 @@ class MessageWriter {
   }
   void U16(std::uint16_t v) {
     if (!Room(2)) return;
-    out_[pos_] = static_cast<std::uint8_t>(v >> 8);
-    out_[pos_ + 1] = static_cast<std::uint8_t>(v);
+    wire::Write16(out_.data() + pos_, v);
     pos_ += 2;
   }
   void U32(std::uint32_t v) {
@@ -44,8 +45,7 @@ class MessageWriter {
   // Overwrites a 16-bit field written earlier (counts, RDLENGTH).
   void PatchU16(std::size_t at, std::uint16_t v) {
     if (!ok_ || at + 2 > pos_) return;
-    out_[at] = static_cast<std::uint8_t>(v >> 8);
-    out_[at + 1] = static_cast<std::uint8_t>(v);
+    wire::Write16(out_.data() + at, v);
   }
 
   // Remembers the question name just written at `offset` (uncompressed, `wire`) so later names can

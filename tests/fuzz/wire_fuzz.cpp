@@ -1,7 +1,8 @@
 // Fuzzes the hand-written wire parser (dnsd/wire): the input is one DNS message as it would
 // arrive from a client or an upstream. Besides "no crash, no UB, no leak" it checks that what
 // the builders make from a parsed message parses again with the same ID and question, and that
-// names survive a round trip through their presentation form.
+// names survive a round trip through their presentation form, and that the record cursor and the
+// RDATA name locator stay inside the message and agree with ParseMessage.
 #include <array>
 #include <cstdint>
 #include <span>
@@ -9,6 +10,8 @@
 #include "dnsd/wire/builder.hpp"
 #include "dnsd/wire/message.hpp"
 #include "dnsd/wire/name.hpp"
+#include "dnsd/wire/record_cursor.hpp"
+#include "dnsd/wire/rr_types.hpp"
 #include "fuzz_support.hpp"
 
 namespace {
@@ -54,6 +57,44 @@ void CheckBuilders(std::span<const std::uint8_t> message, const MessageView& vie
   if (tc.edns) FUZZ_CHECK(tc.edns->udp_size == view.edns->udp_size);
 }
 
+// Walks every record after a good head: each lies inside the message after the previous one, the
+// names in its RDATA inside its RDATA, and the walk ends cleanly exactly when ParseMessage accepts.
+void CheckRecordWalk(std::span<const std::uint8_t> message, const MessageView& head,
+                     WireError parse_error) {
+  RecordCursor cursor(message, head);
+  std::size_t previous_end = head.question_end;
+  std::size_t records = 0;
+  while (cursor.Next()) {
+    const Record& r = cursor.record();
+    FUZZ_CHECK(r.offset == previous_end && r.fixed > r.offset && r.end() <= message.size());
+    FUZZ_CHECK(r.rdata(message).size() == r.rdata_length);
+    std::size_t end = 0;
+    FUZZ_CHECK(SkipRecord(message, r.offset, &end) == WireError::kOk && end == r.end());
+    RdataNameOffsets names;
+    if (FindRdataNames(message, r.rdata_offset(), r.end(), RdataNamesOf(r.type), names) == WireError::kOk) {
+      FUZZ_CHECK(names.count == RdataNamesOf(r.type).count);
+      FUZZ_CHECK(names.names_begin >= r.rdata_offset() && names.names_end <= r.end());
+      for (std::uint8_t i = 0; i < names.count; ++i) {
+        Name name;
+        FUZZ_CHECK(Name::Parse(message, names.name[i], name, &end) == WireError::kOk && end <= r.end());
+      }
+    }
+    previous_end = r.end();
+    ++records;
+  }
+  FUZZ_CHECK(cursor.offset() == previous_end);
+  const std::size_t total = std::size_t{head.header.ancount} + head.header.nscount + head.header.arcount;
+  if (cursor.error() == WireError::kOk) {
+    FUZZ_CHECK(records == total);
+    FUZZ_CHECK(parse_error == WireError::kOk || parse_error == WireError::kBadEdns);
+  } else {
+    // ParseMessage stops at a second OPT before reaching a malformed record after it.
+    FUZZ_CHECK(records < total);
+    FUZZ_CHECK(parse_error == cursor.error() || parse_error == WireError::kBadEdns);
+    FUZZ_CHECK(!cursor.Next());
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -74,6 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     MessageView head;
     if (ParseHead(message, head) == WireError::kOk) CheckNameRoundTrip(head.qname);
   }
+  if (MessageView head; ParseHead(message, head) == WireError::kOk) CheckRecordWalk(message, head, error);
 
   if (size >= 2) {
     std::array<std::uint8_t, kHeaderSize> header;

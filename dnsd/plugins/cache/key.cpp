@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "dnsd/wire/octets.hpp"
+
 namespace dnsd::plugins::cache {
 
 std::uint64_t HashBytes(std::span<const std::uint8_t> bytes) {
@@ -29,10 +31,9 @@ void MakeKey(const wire::MessageView& view, CacheKey& out) {
   std::size_t n = 0;
   // Length octets are at most 63, below 'A' (65): lower-casing every octet leaves them alone.
   for (std::uint8_t c : name) out.bytes[n++] = (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + 32) : c;
-  out.bytes[n++] = static_cast<std::uint8_t>(view.qtype >> 8);
-  out.bytes[n++] = static_cast<std::uint8_t>(view.qtype);
-  out.bytes[n++] = static_cast<std::uint8_t>(view.qclass >> 8);
-  out.bytes[n++] = static_cast<std::uint8_t>(view.qclass);
+  wire::Write16(&out.bytes[n], view.qtype);
+  wire::Write16(&out.bytes[n + 2], view.qclass);
+  n += 4;
   std::uint8_t flags = 0;
   if (view.edns && view.edns->dnssec_ok) flags |= kKeyDo;
   if (view.header.cd()) flags |= kKeyCd;

@@ -6,6 +6,7 @@
 
 #include "dnsd/metrics/responder.hpp"
 #include "dnsd/wire/builder.hpp"
+#include "dnsd/wire/octets.hpp"
 
 namespace dnsd::plugins::hosts {
 namespace {
@@ -66,8 +67,7 @@ void HostsHandler::Answer(pipeline::Transaction& tx, const RecordSet* records) {
     std::memcpy(out.data() + at, rrs.data(), rrs.size());
     if (edns) std::memcpy(out.data() + at + rrs.size(), opt.data(), kOptSize);
     length += rrs.size();
-    out[6] = static_cast<std::uint8_t>(records->count >> 8);
-    out[7] = static_cast<std::uint8_t>(records->count & 0xFF);
+    wire::Write16(out.data() + 6, records->count);  // ANCOUNT
   }
   metrics::NoteResponder(metrics::Responder::kHosts);
   tx.Respond(out.first(length));

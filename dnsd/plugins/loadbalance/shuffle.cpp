@@ -4,16 +4,15 @@
 #include <utility>
 
 #include "dnsd/wire/message.hpp"
+#include "dnsd/wire/name_walk.hpp"
+#include "dnsd/wire/record_cursor.hpp"
+#include "dnsd/wire/rr_types.hpp"
 
 namespace dnsd::plugins::loadbalance {
 namespace {
 
 // A 65535-octet message holds at most this many records (root owner + 10 fixed octets each).
 constexpr std::size_t kMaxRecords = (65535 - wire::kHeaderSize) / 11;
-constexpr std::uint16_t kTypeSig = 24, kTypePx = 26, kTypeNaptr = 35, kTypeDname = 39,
-                        kTypeTsig = 250, kTypeMd = 3, kTypeMf = 4, kTypeMb = 7, kTypeMg = 8,
-                        kTypeMr = 9, kTypeMinfo = 14, kTypeRp = 17, kTypeAfsdb = 18, kTypeRt = 21,
-                        kTypeKx = 36;
 
 enum class Kind : std::uint8_t { kCname, kRest, kAddress, kMx };
 
@@ -32,73 +31,29 @@ struct Span {
   std::uint32_t begin, end;
 };
 
-// Walks the (possibly compressed) name at `pos` and follows its pointers; false when one of them
-// lands in `moving` or the name is malformed. `*end` is the end of the encoding at `pos`.
+// Whether the name at `pos` is well formed and reads no octet of `moving` through a pointer (its
+// own octets move with its record). `*end` is the end of the encoding at `pos`.
 bool NameAvoids(std::span<const std::uint8_t> m, std::size_t pos, std::span<const Span> moving,
                 std::size_t* end) {
-  std::size_t after = 0;
-  for (int jumps = 0;;) {
-    if (pos >= m.size()) return false;
-    const std::uint8_t octet = m[pos];
-    if (octet == 0) {
-      if (jumps == 0) after = pos + 1;
-      break;
-    }
-    if (octet <= 63) {
-      pos += octet + 1u;
-      continue;
-    }
-    if ((octet & 0xC0) != 0xC0 || pos + 1 >= m.size()) return false;
-    const std::size_t target = static_cast<std::size_t>(octet & 0x3F) << 8 | m[pos + 1];
-    if (target >= pos || ++jumps > 127) return false;
+  bool avoids = true;
+  const auto check = [&](std::size_t begin, std::size_t length, bool through_pointer) {
+    if (!through_pointer) return;
     for (const Span& span : moving) {
-      if (target >= span.begin && target < span.end) return false;
+      if (begin < span.end && begin + length > span.begin) avoids = false;
     }
-    if (jumps == 1) after = pos + 2;
-    pos = target;
-  }
-  if (end != nullptr) *end = after;
-  return true;
+  };
+  return wire::VisitNameOctets(m, pos, check, end) == wire::WireError::kOk && avoids;
 }
 
 // Names inside RDATA that an encoder may have compressed (RFC 1035 types and the few others that
 // encoders compress in practice); other types carry no compressed names (RFC 3597 4).
 bool RdataAvoids(std::span<const std::uint8_t> m, std::uint16_t type, std::size_t rdata,
                  std::size_t rdata_end, std::span<const Span> moving) {
-  std::size_t pos = rdata;
-  int names = 0;
-  switch (type) {
-    case wire::type::kNS: case kTypeMd: case kTypeMf: case wire::type::kCNAME: case kTypeMb:
-    case kTypeMg: case kTypeMr: case wire::type::kPTR: case kTypeDname:
-      names = 1;
-      break;
-    case wire::type::kSOA: case kTypeMinfo: case kTypeRp:
-      names = 2;
-      break;
-    case wire::type::kMX: case kTypeAfsdb: case kTypeRt: case kTypeKx:
-      pos += 2;
-      names = 1;
-      break;
-    case kTypePx:
-      pos += 2;
-      names = 2;
-      break;
-    case wire::type::kSRV:
-      pos += 6;
-      names = 1;
-      break;
-    case kTypeNaptr:
-      pos += 4;
-      for (int strings = 0; strings < 3; ++strings) {
-        if (pos >= rdata_end) return false;
-        pos += 1u + m[pos];
-      }
-      names = 1;
-      break;
-    default:
-      return true;
-  }
-  for (int i = 0; i < names; ++i) {
+  const wire::RdataNames& layout = wire::RdataNamesOf(type);
+  if (layout.count == 0) return true;
+  std::size_t pos = 0;
+  if (wire::SkipRdataPrefix(m, rdata, rdata_end, layout, &pos) != wire::WireError::kOk) return false;
+  for (int i = 0; i < layout.count; ++i) {
     if (pos >= rdata_end || !NameAvoids(m.first(rdata_end), pos, moving, &pos)) return false;
   }
   return true;
@@ -138,7 +93,7 @@ void Shuffler::Plan(std::size_t first, std::size_t count, bool additional, Rando
   if (additional) {
     // A TSIG or SIG(0) must stay last: leave such an additional section alone.
     for (std::size_t i = first; i < first + count; ++i) {
-      if (records_[i].type == kTypeTsig || records_[i].type == kTypeSig) return;
+      if (records_[i].type == wire::type::kTSIG || records_[i].type == wire::type::kSIG) return;
     }
   }
   std::size_t out = first;
@@ -172,7 +127,7 @@ bool Shuffler::PointersAvoid(std::span<const std::uint8_t> message,
   for (const Record& record : records_) {
     std::size_t owner_end = 0;
     if (!NameAvoids(message, record.begin, spans, &owner_end)) return false;
-    if (!RdataAvoids(message, record.type, owner_end + 10, record.end, spans)) return false;
+    if (!RdataAvoids(message, record.type, owner_end + wire::kRecordFixedSize, record.end, spans)) return false;
   }
   return true;
 }
@@ -190,14 +145,13 @@ bool Shuffler::Shuffle(std::span<const std::uint8_t> response, std::span<std::ui
   const std::size_t total = std::size_t{h.ancount} + h.nscount + h.arcount;
   if (total > kMaxRecords) return false;
   records_.clear();
-  std::size_t pos = view.question_end;
-  for (std::size_t i = 0; i < total; ++i) {
-    std::size_t end = 0;
-    std::uint16_t type = 0;
-    if (wire::SkipRecord(response, pos, &end, &type) != wire::WireError::kOk) return false;
-    records_.push_back({static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(end), type});
-    pos = end;
+  wire::RecordCursor cursor(response, view);
+  while (cursor.Next()) {
+    const wire::Record& record = cursor.record();
+    records_.push_back({static_cast<std::uint32_t>(record.offset),
+                        static_cast<std::uint32_t>(record.end()), record.type});
   }
+  if (cursor.error() != wire::WireError::kOk) return false;
   order_.resize(total);
   Region regions[3];
   const std::size_t firsts[3] = {0, h.ancount, std::size_t{h.ancount} + h.nscount};

@@ -1,6 +1,7 @@
 #include "dnsd/plugins/log/classify.hpp"
 
 #include "dnsd/wire/message.hpp"
+#include "dnsd/wire/record_cursor.hpp"
 
 namespace dnsd::plugins::log {
 
@@ -12,15 +13,14 @@ ResponseClass ClassifyResponse(std::span<const std::uint8_t> response) {
   if (head.qtype == wire::type::kAXFR || head.qtype == wire::type::kIXFR) return ResponseClass::kOther;
   const unsigned rcode = head.header.rcode();
   if (rcode == 0 && head.header.ancount > 0) return ResponseClass::kSuccess;
-  std::size_t at = head.question_end;
-  for (unsigned i = 0; i < head.header.ancount; ++i) {
-    if (wire::SkipRecord(response, at, &at) != wire::WireError::kOk) return ResponseClass::kError;
-  }
+  // An answer section dnsd cannot walk is an error; the authority is read as far as it goes.
+  wire::RecordCursor records(response, head);
   bool soa = false;
-  for (unsigned i = 0; i < head.header.nscount; ++i) {
-    std::uint16_t type = 0;
-    if (wire::SkipRecord(response, at, &at, &type) != wire::WireError::kOk) break;
-    soa |= type == wire::type::kSOA;
+  while (records.Next() && records.section() != wire::Section::kAdditional) {
+    soa |= records.section() == wire::Section::kAuthority && records.record().type == wire::type::kSOA;
+  }
+  if (records.error() != wire::WireError::kOk && records.section() == wire::Section::kAnswer) {
+    return ResponseClass::kError;
   }
   if (soa && (rcode == 0 || rcode == 3)) return ResponseClass::kDenial;
   if (rcode == 2 || rcode == 4) return ResponseClass::kError;

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <utility>
 
+#include "dnsd/wire/rr_types.hpp"
+
 namespace dnsd::plugins::log {
 namespace {
 
@@ -15,26 +17,6 @@ struct Named {
   std::string_view name;
 };
 
-constexpr std::array kTypes = {
-    Named{1, "A"}, Named{2, "NS"}, Named{3, "MD"}, Named{4, "MF"}, Named{5, "CNAME"}, Named{6, "SOA"},
-    Named{7, "MB"}, Named{8, "MG"}, Named{9, "MR"}, Named{10, "NULL"}, Named{12, "PTR"},
-    Named{13, "HINFO"}, Named{14, "MINFO"}, Named{15, "MX"}, Named{16, "TXT"}, Named{17, "RP"},
-    Named{18, "AFSDB"}, Named{19, "X25"}, Named{20, "ISDN"}, Named{21, "RT"}, Named{23, "NSAPPTR"},
-    Named{24, "SIG"}, Named{25, "KEY"}, Named{26, "PX"}, Named{27, "GPOS"}, Named{28, "AAAA"},
-    Named{29, "LOC"}, Named{30, "NXT"}, Named{31, "EID"}, Named{32, "NIMLOC"}, Named{33, "SRV"},
-    Named{34, "ATMA"}, Named{35, "NAPTR"}, Named{36, "KX"}, Named{37, "CERT"}, Named{39, "DNAME"},
-    Named{41, "OPT"}, Named{42, "APL"}, Named{43, "DS"}, Named{44, "SSHFP"}, Named{45, "IPSECKEY"},
-    Named{46, "RRSIG"}, Named{47, "NSEC"}, Named{48, "DNSKEY"}, Named{49, "DHCID"}, Named{50, "NSEC3"},
-    Named{51, "NSEC3PARAM"}, Named{52, "TLSA"}, Named{53, "SMIMEA"}, Named{55, "HIP"},
-    Named{56, "NINFO"}, Named{57, "RKEY"}, Named{58, "TALINK"}, Named{59, "CDS"},
-    Named{60, "CDNSKEY"}, Named{61, "OPENPGPKEY"}, Named{62, "CSYNC"}, Named{63, "ZONEMD"},
-    Named{64, "SVCB"}, Named{65, "HTTPS"}, Named{99, "SPF"}, Named{100, "UINFO"}, Named{101, "UID"},
-    Named{102, "GID"}, Named{103, "UNSPEC"}, Named{104, "NID"}, Named{105, "L32"}, Named{106, "L64"},
-    Named{107, "LP"}, Named{108, "EUI48"}, Named{109, "EUI64"}, Named{249, "TKEY"},
-    Named{250, "TSIG"}, Named{251, "IXFR"}, Named{252, "AXFR"}, Named{253, "MAILB"},
-    Named{254, "MAILA"}, Named{255, "ANY"}, Named{256, "URI"}, Named{257, "CAA"}, Named{258, "AVC"},
-    Named{260, "AMTRELAY"}, Named{32768, "TA"}, Named{32769, "DLV"},
-};
 constexpr std::array kClasses = {Named{1, "IN"}, Named{2, "CS"}, Named{3, "CH"}, Named{4, "HS"},
                                  Named{254, "NONE"}, Named{255, "ANY"}};
 constexpr std::array kRcodes = {
@@ -131,7 +113,10 @@ void LineWriter::Name(std::span<const std::uint8_t> wire) {
 }
 
 void AppendType(LineWriter& out, std::uint16_t type) {
-  if (AppendNamed(out, kTypes, type)) return;
+  if (const std::string_view mnemonic = wire::TypeMnemonic(type); !mnemonic.empty()) {
+    out.Append(mnemonic);
+    return;
+  }
   out.Append("TYPE");
   out.Number(type);
 }

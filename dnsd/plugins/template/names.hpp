@@ -7,8 +7,6 @@
 
 namespace dnsd::plugins::tmpl {
 
-inline constexpr std::uint16_t kTypeDname = 39;
-
 std::uint16_t ClassNumber(std::string_view name);  // 0 when unknown
 std::string_view ClassName(std::uint16_t klass);   // "" when unknown (Go: a map miss)
 std::uint16_t TypeNumber(std::string_view name);   // 0 when unknown

@@ -120,7 +120,7 @@ bool AppendRdata(std::uint16_t type, Fields& fields, wire::AnswerBuilder& out) {
   switch (type) {
     case wire::type::kA: ok = take(1) && AppendAddress(AF_INET, f[0], out); break;
     case wire::type::kAAAA: ok = take(1) && AppendAddress(AF_INET6, f[0], out); break;
-    case wire::type::kCNAME: case wire::type::kNS: case wire::type::kPTR: case kTypeDname:
+    case wire::type::kCNAME: case wire::type::kNS: case wire::type::kPTR: case wire::type::kDNAME:
       ok = take(1) && AppendName(f[0], out);
       break;
     case wire::type::kMX: ok = take(2) && AppendNumber<std::uint16_t>(f[0], out) && AppendName(f[1], out); break;
@@ -155,7 +155,7 @@ std::uint16_t SupportedRrType(std::string_view name) {
   switch (const std::uint16_t type = TypeNumber(name)) {
     case wire::type::kA: case wire::type::kAAAA: case wire::type::kCNAME: case wire::type::kNS:
     case wire::type::kPTR: case wire::type::kMX: case wire::type::kSRV: case wire::type::kTXT:
-    case wire::type::kSOA: case kTypeDname:
+    case wire::type::kSOA: case wire::type::kDNAME:
       return type;
     default: return 0;
   }

@@ -100,5 +100,24 @@ TEST(CacheMalformedAnswer, ANamePointingIntoATtlFieldIsNotCached) {
   EXPECT_FALSE(Analyse(CnameThenA(47), view, offsets).cacheable);
 }
 
+// Every type in wire/rr_types.cpp with names in its RDATA is checked, not only the common ones:
+// an AFSDB whose hostname is a pointer to `target`, here its own TTL field at offset 27.
+Bytes Afsdb(std::uint8_t target) {
+  Bytes r = {0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0};
+  r.insert(r.end(), kPlainQuestion.begin(), kPlainQuestion.end());
+  const Bytes record = {0xC0, 12, 0, 18, 0, 1, 0, 0, 0, 60, 0, 4, 0, 1, 0xC0, target};
+  r.insert(r.end(), record.begin(), record.end());
+  return r;
+}
+
+TEST(CacheMalformedAnswer, ANameInAnyTypesRdataPointingIntoATtlFieldIsNotCached) {
+  Bytes query = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0};
+  query.insert(query.end(), kPlainQuestion.begin(), kPlainQuestion.end());
+  const wire::MessageView view = Parse(query);
+  std::vector<std::uint16_t> offsets(kMaxRecords);
+  EXPECT_TRUE(Analyse(Afsdb(12), view, offsets).cacheable);
+  EXPECT_FALSE(Analyse(Afsdb(27), view, offsets).cacheable);
+}
+
 }  // namespace
 }  // namespace dnsd::plugins::cache

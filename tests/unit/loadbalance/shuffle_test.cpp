@@ -193,5 +193,34 @@ TEST(RoundRobinRobustness, MangledAnswersAreDeclinedOrOnlyPermuted) {
   }
 }
 
+// A name read through a pointer whose target stays put but whose later octets lie in records that
+// move: the additional record's owner points at "x" at the end of the TXT's RDATA (offset 41),
+// after which the walk reads the first A record's owner pointer (offset 43), which a shuffle
+// would replace. Every run declines, whatever the random numbers.
+TEST(RoundRobinRobustness, ANameReadingIntoMovingRecordsThroughAPointerIsLeftAlone) {
+  const Bytes response = {
+      0x12, 0x34, 0x81, 0x80, 0, 1, 0, 3, 0, 0, 0, 1,                     // header
+      7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'o', 'r', 'g', 0, 0, 1, 0, 1,  // question, ends at 29
+      0xC0, 12, 0, 16, 0, 1, 0, 0, 0, 30, 0, 2, 1, 'x',                   // TXT "x" (RDATA at 41)
+      0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 0, 0, 1,               // A at 43
+      0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 0, 0, 2,               // A at 59
+      0xC0, 41, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 0, 0, 3};              // x.example.org. A
+  Shuffler shuffler;
+  Bytes out(response.size());
+  for (std::uint64_t seed = 0; seed < 32; ++seed) {
+    Random random(seed);
+    EXPECT_FALSE(shuffler.Shuffle(response, out, random)) << "seed " << seed;
+  }
+  // The same answer without the additional record shuffles for some seed.
+  Bytes plain(response.begin(), response.end() - 16);
+  plain[11] = 0;
+  bool shuffled = false;
+  for (std::uint64_t seed = 0; seed < 32 && !shuffled; ++seed) {
+    Random random(seed);
+    shuffled = shuffler.Shuffle(plain, out, random);
+  }
+  EXPECT_TRUE(shuffled);
+}
+
 }  // namespace
 }  // namespace dnsd::plugins::loadbalance
