@@ -8,6 +8,7 @@
 #include "dnsd/server/intake.hpp"
 #include "dnsd/server/worker.hpp"
 #include "dnsd/wire/builder.hpp"
+#include "dnsd/wire/octets.hpp"
 
 namespace dnsd::server {
 
@@ -161,7 +162,7 @@ void TcpConnection::ReadLength() {
                        return;
                      }
                      if (ec || self->closed_) return self->Close();
-                     std::size_t length = static_cast<std::size_t>(self->length_[0] << 8 | self->length_[1]);
+                     std::size_t length = wire::Read16(self->length_.data());
                      if (length == 0) return self->Close();
                      self->listener_->ConnectionActive(self->position_);
                      self->ReadBody(length);
@@ -244,8 +245,7 @@ void TcpConnection::Send(std::span<const std::uint8_t> response) {
   if (closed_) return;
   if (queued_bytes_ + response.size() > kMaxQueuedBytes) return Close();
   std::vector<std::uint8_t> framed(response.size() + 2);
-  framed[0] = static_cast<std::uint8_t>(response.size() >> 8);
-  framed[1] = static_cast<std::uint8_t>(response.size());
+  wire::Write16(framed.data(), static_cast<std::uint16_t>(response.size()));
   std::copy(response.begin(), response.end(), framed.begin() + 2);
   queued_bytes_ += framed.size();
   writes_.push_back(std::move(framed));

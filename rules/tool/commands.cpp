@@ -4,6 +4,7 @@
 
 #include "daemon_check.hpp"
 #include "dnsd/wire/name.hpp"
+#include "dnsd/wire/rr_types.hpp"
 #include "rule_input.hpp"
 #include "rules/parse.hpp"
 #include "rules/question_name.hpp"
@@ -11,15 +12,10 @@
 namespace dnsd::rules_tool {
 namespace {
 
+// The mnemonic of wire/rr_types' table (miekg/dns's names, as CoreDNS prints them), else TYPEn.
 std::string TypeName(std::uint16_t type) {
-  static constexpr std::pair<std::uint16_t, const char*> kNames[] = {
-      {1, "A"},     {2, "NS"},    {5, "CNAME"},  {6, "SOA"},    {12, "PTR"}, {13, "HINFO"},
-      {15, "MX"},   {16, "TXT"},  {28, "AAAA"},  {33, "SRV"},   {35, "NAPTR"}, {39, "DNAME"},
-      {43, "DS"},   {48, "DNSKEY"}, {64, "SVCB"}, {65, "HTTPS"}, {255, "ANY"}, {257, "CAA"}};
-  for (const auto& [code, name] : kNames) {
-    if (code == type) return name;
-  }
-  return "TYPE" + std::to_string(type);
+  const std::string_view mnemonic = wire::TypeMnemonic(type);
+  return mnemonic.empty() ? "TYPE" + std::to_string(type) : std::string(mnemonic);
 }
 
 std::string ClassName(std::uint16_t klass) {

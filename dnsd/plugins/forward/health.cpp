@@ -14,6 +14,7 @@
 #include "dnsd/random/secure_random.hpp"
 #include "dnsd/wire/message.hpp"
 #include "dnsd/wire/name.hpp"
+#include "dnsd/wire/octets.hpp"
 
 namespace dnsd::plugins::forward {
 namespace {
@@ -99,8 +100,7 @@ struct Probe : std::enable_shared_from_this<Probe> {
   // The query with its 2-octet length, then the reply, over TCP or TLS.
   template <typename Stream>
   void Send(Stream& stream) {
-    length = {static_cast<std::uint8_t>(query.size() >> 8),
-              static_cast<std::uint8_t>(query.size())};
+    wire::Write16(length.data(), static_cast<std::uint16_t>(query.size()));
     std::array<asio::const_buffer, 2> out = {asio::buffer(length), asio::buffer(query)};
     asio::async_write(stream, out, [self = shared_from_this(), &stream](error_code ec, std::size_t) {
       if (!self->done) return;
@@ -114,7 +114,7 @@ struct Probe : std::enable_shared_from_this<Probe> {
                      [self = shared_from_this(), &stream](error_code ec, std::size_t) {
                        if (!self->done) return;
                        if (ec) return self->Finish(false);
-                       std::size_t n = std::size_t{self->length[0]} << 8 | self->length[1];
+                       std::size_t n = wire::Read16(self->length.data());
                        asio::async_read(stream, asio::buffer(self->reply.data(), n),
                                         [self, n](error_code ec2, std::size_t) {
                                           if (!self->done) return;

@@ -5,6 +5,7 @@
 
 #include "dnsd/plugins/forward/tls.hpp"
 #include "dnsd/plugins/forward/worker.hpp"
+#include "dnsd/wire/octets.hpp"
 
 namespace dnsd::plugins::forward {
 namespace {
@@ -96,8 +97,7 @@ void Worker::StartTls(Exchange* ex, std::uint64_t generation) {
 void Worker::OnTcpConnected(Exchange* ex, std::uint64_t generation) {
   std::shared_ptr<TcpConnection> conn = ex->conn;
   ex->tcp_connected = true;
-  conn->length = {static_cast<std::uint8_t>(ex->query.size() >> 8),
-                  static_cast<std::uint8_t>(ex->query.size())};
+  wire::Write16(conn->length.data(), static_cast<std::uint16_t>(ex->query.size()));
   std::array<asio::const_buffer, 2> out = {asio::buffer(conn->length), asio::buffer(ex->query)};
   Write(*conn, out,
                     [self = shared_from_this(), ex, generation, conn](error_code ec, std::size_t) {
@@ -113,7 +113,7 @@ void Worker::ReadTcpLength(Exchange* ex, std::uint64_t generation) {
                    [self = shared_from_this(), ex, generation, conn](error_code ec, std::size_t) {
                      if (self->shut_down_ || ex->generation != generation) return;
                      if (ec) return self->OnTcpError(ex, generation, pipeline::NetOp::kRead, ec);
-                     conn->buffer.resize(std::size_t{conn->length[0]} << 8 | conn->length[1]);
+                     conn->buffer.resize(wire::Read16(conn->length.data()));
                      // A connection closed before the announced length is an upstream error (eof).
                      Read(
                          *conn, asio::buffer(conn->buffer),
