@@ -24,8 +24,7 @@ struct Part {
   std::string_view stands_on = {};
 };
 
-// Lowest floor first. Keep in step with the table of docs/architecture.md. dnsd/random and
-// dnsd/metrics are floors before their folders exist, so adding them needs no edit here.
+// Lowest floor first. Keep in step with the table of docs/architecture.md.
 constexpr Part kParts[] = {
     {"wire", "dnsd/wire/", 0},
     {"log", "dnsd/log/", 1},
