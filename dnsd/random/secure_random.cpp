@@ -38,6 +38,7 @@ void SecureRandom::Reserve(std::size_t n) {
 }
 
 void SecureRandom::Fill(std::span<std::uint8_t> out) {
+  if (out.empty()) return;  // its data() may be null, which memcpy must not get (UBSan)
   // Large requests bypass the buffer instead of draining it.
   if (out.size() > size_) return FillFromOs(out);
   Reserve(out.size());
