@@ -138,7 +138,7 @@ TEST_F(Report, PrintsTheHeaderFamiliesTopNamesAndShadowVerdicts) {
                            "not probed yet (1):",
                            "cache.marathon.mesos.",
                            "resolve (1):",
-                           "web.shop.marathon.mesos.   web.shop-default.svc.cluster.local.      600  resolves",
+                           "web.shop.marathon.mesos.  web.shop-default.svc.cluster.local.      600  resolves",
                        });
   // One HTTP/1.1 GET of /legacy.json naming the host it was sent to.
   const auto requests = server.requests();
@@ -174,7 +174,7 @@ TEST_F(Report, ReadsCompactJsonAndAReportWithoutShadowRules) {
       R"("family":"leader","rule":"Corefile:2:5","clients":[{"subnet":"::/56","queries":7}]}],"shadow":{"enabled":false}})");
   ToolRun r = Tool({"report", server.url()});
   ASSERT_EQ(r.code, 0) << r.err;
-  ExpectInOrder(r.out, {"memory:  1000 B (1000 bytes)", "leader         7  100.0%", "leader.mesos.", "::/56 (7)",
+  ExpectInOrder(r.out, {"memory:  1000 B (1000 bytes)", "leader        7  100.0%", "leader.mesos.", "::/56 (7)",
                         "shadow rules: not configured"});
 }
 
