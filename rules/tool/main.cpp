@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "report.hpp"
 
 namespace {
 
@@ -11,8 +12,10 @@ constexpr const char* kUsage =
     "usage: dnsd-rules check FILE\n"
     "       dnsd-rules test FILE NAME [TYPE]\n"
     "       dnsd-rules explain FILE\n"
+    "       dnsd-rules report [URL] [--json] [--top N]\n"
     "FILE is a Corefile (the rewrite lines of every server block, with their dnsd_rules files)\n"
-    "or a YAML rule set (.yaml/.yml, or a file starting with version: or rules:).\n";
+    "or a YAML rule set (.yaml/.yml, or a file starting with version: or rules:).\n"
+    "report prints the running daemon's legacy-name report (URL/legacy.json, default http://127.0.0.1:9153).\n";
 
 }  // namespace
 
@@ -23,6 +26,9 @@ int main(int argc, char** argv) {
   if (args.size() == 2 && args[0] == "explain") return Explain(args[1], std::cout, std::cerr);
   if ((args.size() == 3 || args.size() == 4) && args[0] == "test") {
     return Test(args[1], args[2], args.size() == 4 ? args[3] : "", std::cout, std::cerr);
+  }
+  if (!args.empty() && args[0] == "report") {
+    return Report(std::vector<std::string>(args.begin() + 1, args.end()), std::cout, std::cerr);
   }
   if (args.size() == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help")) {
     std::cout << kUsage;

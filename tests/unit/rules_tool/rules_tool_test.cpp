@@ -12,56 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "tool_run.hpp"
+
 namespace {
 
+using testing_support::RulesTool;
+using testing_support::ToolRun;
 namespace fs = std::filesystem;
-
-struct ToolRun {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string ShellQuote(const std::string& arg) {
-  std::string out = "'";
-  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-class RulesTool : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/dnsd-rules-test.XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  fs::path Write(const std::string& name, const std::string& text) {
-    fs::path path = dir_ / name;
-    std::ofstream(path) << text;
-    return path;
-  }
-  ToolRun Tool(const std::vector<std::string>& args) {
-    std::string command = ShellQuote(DNSD_RULES_BINARY);
-    for (const std::string& a : args) command += " " + ShellQuote(a);
-    command += " >" + ShellQuote((dir_ / "out").string()) + " 2>" + ShellQuote((dir_ / "err").string());
-    int status = std::system(command.c_str());
-    ToolRun run;
-    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = Slurp(dir_ / "out");
-    run.err = Slurp(dir_ / "err");
-    return run;
-  }
-
-  fs::path dir_;
-};
 
 const char* kCorefile =
     ".:53 {\n"
