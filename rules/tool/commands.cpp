@@ -105,6 +105,7 @@ int Test(const std::string& file, const std::string& name, const std::string& ty
       case rules::Outcome::Status::kTooManyRules:
         out << "SERVFAIL: more than " << rules::kMaxAppliedRules << " rules applied in one chain\n";
         break;
+      case rules::Outcome::Status::kLocal: out << "answered locally\n"; break;
     }
     auto all = list.rule_set->rules();
     for (std::size_t i = 0; i < outcome->applied_count; ++i) {

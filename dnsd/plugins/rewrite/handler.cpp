@@ -146,6 +146,8 @@ void RewriteHandler::Serve(pipeline::Transaction& tx) {
     case rules::Outcome::Status::kBadName:
     case rules::Outcome::Status::kTooManyRules:
       return tx.RespondError(wire::Rcode::kServFail);
+    case rules::Outcome::Status::kLocal:
+      return tx.RespondError(wire::Rcode::kServFail);  // local answers: not built yet
     case rules::Outcome::Status::kRewritten:
       break;
   }
