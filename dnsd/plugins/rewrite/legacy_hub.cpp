@@ -88,7 +88,7 @@ void JsonString(std::string& out, std::string_view text) {
   out += '"';
 }
 
-std::string Html(std::string_view text) {
+std::string Escaped(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
@@ -320,35 +320,35 @@ std::string LegacyHub::Html() const {
   std::string out =
       "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>dnsd legacy names</title>"
       "<style>table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}"
-      "td.n{text-align:right}</style></head><body>\n<h1>Legacy names</h1>\n<p>Since " + Html(m.since) +
+      "td.n{text-align:right}</style></head><body>\n<h1>Legacy names</h1>\n<p>Since " + Escaped(m.since) +
       ": " + std::to_string(m.total) + " queries; top " + std::to_string(LegacyReport::kCapacity) +
       " names per worker, " + std::to_string(m.memory) + " bytes. Counts are upper bounds; "
       "queries minus error is a lower bound.</p>\n<h2>Families</h2>\n<table><tr><th>family</th><th>queries</th></tr>\n";
   for (const auto& [family, queries] : m.families) {
-    out += "<tr><td>" + Html(family) + "</td><td class=\"n\">" + std::to_string(queries) + "</td></tr>\n";
+    out += "<tr><td>" + Escaped(family) + "</td><td class=\"n\">" + std::to_string(queries) + "</td></tr>\n";
   }
   out += "</table>\n<h2>Names</h2>\n<table><tr><th>name</th><th>queries</th><th>error</th><th>family</th>"
          "<th>rule</th><th>clients</th></tr>\n";
   for (const Merged::Name& n : m.names) {
     std::string clients;
     for (const auto& [subnet, queries] : n.clients) {
-      clients += (clients.empty() ? "" : "<br>") + Html(subnet) + " (" + std::to_string(queries) + ")";
+      clients += (clients.empty() ? "" : "<br>") + Escaped(subnet) + " (" + std::to_string(queries) + ")";
     }
-    out += "<tr><td>" + Html(n.name) + "</td><td class=\"n\">" + std::to_string(n.queries) + "</td><td class=\"n\">" +
-           std::to_string(n.error) + "</td><td>" + Html(n.family) + "</td><td>" + Html(n.rule) + "</td><td>" +
+    out += "<tr><td>" + Escaped(n.name) + "</td><td class=\"n\">" + std::to_string(n.queries) + "</td><td class=\"n\">" +
+           std::to_string(n.error) + "</td><td>" + Escaped(n.family) + "</td><td>" + Escaped(n.rule) + "</td><td>" +
            clients + "</td></tr>\n";
   }
   out += "</table>\n<h2>Shadow</h2>\n";
   if (m.shadow_source.empty()) {
     out += "<p>No shadow rule set.</p>\n";
   } else {
-    out += "<p>Source " + Html(m.shadow_source) + ": " + std::to_string(m.evaluated) + " evaluated, " +
+    out += "<p>Source " + Escaped(m.shadow_source) + ": " + std::to_string(m.evaluated) + " evaluated, " +
            std::to_string(m.rewritten) + " rewritten, " + std::to_string(m.probes) + " probes, " +
            std::to_string(m.dropped) + " probes dropped.</p>\n";
   }
   out += "<table><tr><th>name</th><th>rewritten</th><th>queries</th><th>verdict</th></tr>\n";
   for (const Merged::ShadowName& s : m.shadow_names) {
-    out += "<tr><td>" + Html(s.name) + "</td><td>" + Html(s.rewritten) + "</td><td class=\"n\">" +
+    out += "<tr><td>" + Escaped(s.name) + "</td><td>" + Escaped(s.rewritten) + "</td><td class=\"n\">" +
            std::to_string(s.queries) + "</td><td>" + std::string(VerdictText(static_cast<std::size_t>(s.verdict))) +
            "</td></tr>\n";
   }

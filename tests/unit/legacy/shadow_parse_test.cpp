@@ -109,7 +109,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadShadow{"BadReload", "    rewrite dnsd_shadow a.yaml {\n        reload soon\n    }\n",
                   "/etc/dnsd/Corefile:3:16: rewrite: dnsd_shadow: reload: \"soon\" is not a non-negative duration "
                   "(want e.g. 5s, 1m, 0)"},
-        BadShadow{"BadInlineRule", "    rewrite dnsd_shadow {\n        name bogus a b\n    }\n", ""},
+        BadShadow{"BadInlineRule", "    rewrite dnsd_shadow {\n        name bogus a b\n    }\n",
+                  "/etc/dnsd/Corefile:3:14: rewrite: unknown match type \"bogus\" (want exact, prefix, suffix, "
+                  "substring or regex)"},
         BadShadow{"NestedFile", "    rewrite dnsd_shadow {\n        dnsd_rules x.yaml\n    }\n",
                   "/etc/dnsd/Corefile:3:9: rewrite: dnsd_shadow: \"dnsd_rules\" cannot stand inside the shadow "
                   "block (want rewrite rule lines)"}),
