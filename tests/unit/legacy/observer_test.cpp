@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,12 +103,12 @@ std::shared_ptr<const rules::RuleSet> PresetLike() {
   return Compile({rule});
 }
 
-YAML::Node NameEntry(const std::string& name) {
+std::optional<YAML::Node> NameEntry(const std::string& name) {
   const YAML::Node json = YAML::Load(LegacyHub::Get().Json());
   for (const auto& n : json["names"]) {
     if (n["name"].as<std::string>() == name) return n;
   }
-  return {};
+  return std::nullopt;
 }
 
 TEST(LegacyObserver, RecordsExactlyTheLegacyQueriesSentAndChangesNoAnswer) {
@@ -124,15 +125,17 @@ TEST(LegacyObserver, RecordsExactlyTheLegacyQueriesSentAndChangesNoAnswer) {
   EXPECT_EQ(chain.upstream.asked, without.upstream.asked);  // nothing extra went upstream
 
   EXPECT_EQ(YAML::Load(LegacyHub::Get().Json())["total"].as<std::uint64_t>() - total_before, 15u);
-  const YAML::Node a = NameEntry("obs-a.marathon.mesos.");
-  ASSERT_TRUE(a) << LegacyHub::Get().Json();
+  const auto found_a = NameEntry("obs-a.marathon.mesos.");
+  ASSERT_TRUE(found_a) << LegacyHub::Get().Json();
+  const YAML::Node a = *found_a;
   EXPECT_EQ(a["queries"].as<int>(), 10);
   EXPECT_EQ(a["error"].as<int>(), 0);
   EXPECT_EQ(a["family"].as<std::string>(), "marathon");
   EXPECT_EQ(a["rule"].as<std::string>(), "/etc/dnsd/Corefile:3:5");
   EXPECT_EQ(a["clients"][0]["subnet"].as<std::string>(), "10.0.0.0/24");
-  const YAML::Node b = NameEntry("obs-b.marathon.mesos.");  // lower case
-  ASSERT_TRUE(b);
+  const auto found_b = NameEntry("obs-b.marathon.mesos.");  // lower case
+  ASSERT_TRUE(found_b);
+  const YAML::Node b = *found_b;
   EXPECT_EQ(b["queries"].as<int>(), 5);
   EXPECT_EQ(b["clients"][0]["subnet"].as<std::string>(), "10.0.1.0/24");
   EXPECT_FALSE(NameEntry("obs.example.org."));
