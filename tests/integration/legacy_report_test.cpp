@@ -42,7 +42,7 @@ TEST(LegacyReport, CountsExactlyWhatWasSentThroughTheDaemon) {
     EXPECT_EQ(n["error"].as<int>(), 0);
     EXPECT_EQ(n["family"].as<std::string>(), "marathon");
     const std::string rule = n["rule"].as<std::string>();
-    EXPECT_TRUE(rule.ends_with(":2:5")) << rule;  // the dnsd_dcos line
+    EXPECT_TRUE(rule.ends_with(":3:5")) << rule;  // the dnsd_dcos line
     ASSERT_EQ(n["clients"].size(), 1u);
     EXPECT_EQ(n["clients"][0]["subnet"].as<std::string>(), "127.0.0.0/24");
     EXPECT_EQ(n["clients"][0]["queries"].as<int>(), it->second);
