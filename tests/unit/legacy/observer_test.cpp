@@ -92,12 +92,20 @@ struct Chain {
     (front ? front : rewrite)->Serve(tx);
     return tx.answer;
   }
+  // The same chain without its observer: straight into rewrite.
+  std::vector<std::uint8_t> AskPastObserver(const std::string& name, const std::string& client = "10.0.0.5") {
+    ClientTransaction tx(name, client);
+    rewrite->Serve(tx);
+    return tx.answer;
+  }
 };
 
 std::shared_ptr<const rules::RuleSet> PresetLike() {
   rules::Rule rule = SuffixRule(".marathon.mesos.", ".ns1-default.svc.cluster.local.", 3);
   auto soa = std::make_shared<rules::SoaParams>();
   soa->zone = "mesos.";
+  soa->mname = "ns1.mesos.";
+  soa->rname = "root.ns1.mesos.";
   rule.soa = soa;
   rule.family = "marathon";
   return Compile({rule});
@@ -117,12 +125,19 @@ TEST(LegacyObserver, RecordsExactlyTheLegacyQueriesSentAndChangesNoAnswer) {
   Chain without(Compile({SuffixRule(".marathon.mesos.", ".ns1-default.svc.cluster.local.", 3)}), nullptr);
   EXPECT_FALSE(without.front) << "user rules alone get none";
   const auto total_before = YAML::Load(LegacyHub::Get().Json())["total"].as<std::uint64_t>();
-  for (int i = 0; i < 10; ++i) EXPECT_EQ(chain.Ask("obs-a.marathon.mesos."), without.Ask("obs-a.marathon.mesos."));
-  for (int i = 0; i < 5; ++i) {
-    EXPECT_EQ(chain.Ask("Obs-B.Marathon.Mesos.", "10.0.1.9"), without.Ask("Obs-B.Marathon.Mesos.", "10.0.1.9"));
-  }
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(chain.Ask("obs.example.org."), without.Ask("obs.example.org."));
-  EXPECT_EQ(chain.upstream.asked, without.upstream.asked);  // nothing extra went upstream
+  // Each query once through the observer and once past it: same answer, same upstream question.
+  auto same = [&](const std::string& name, const std::string& client) {
+    const auto observed = chain.Ask(name, client);
+    EXPECT_FALSE(observed.empty()) << name;
+    EXPECT_EQ(observed, chain.AskPastObserver(name, client)) << name;
+    const auto& asked = chain.upstream.asked;
+    ASSERT_GE(asked.size(), 2u);
+    EXPECT_EQ(asked[asked.size() - 1], asked[asked.size() - 2]) << name;
+  };
+  for (int i = 0; i < 10; ++i) same("obs-a.marathon.mesos.", "10.0.0.5");
+  for (int i = 0; i < 5; ++i) same("Obs-B.Marathon.Mesos.", "10.0.1.9");
+  for (int i = 0; i < 3; ++i) same("obs.example.org.", "10.0.0.5");
+  EXPECT_EQ(chain.upstream.asked.size(), 36u);  // nothing extra went upstream
 
   EXPECT_EQ(YAML::Load(LegacyHub::Get().Json())["total"].as<std::uint64_t>() - total_before, 15u);
   const auto found_a = NameEntry("obs-a.marathon.mesos.");
