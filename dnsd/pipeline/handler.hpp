@@ -47,6 +47,10 @@ class HandlerFactory {
  public:
   virtual ~HandlerFactory() = default;
   virtual std::unique_ptr<Handler> CreateHandler(WorkerContext& worker) = 0;
+  // A handler the server puts at the very front of the chain, before every plugin's own handler
+  // (so that it sees every query, cache hits too: rewrite's legacy-name observer). Made before
+  // CreateHandler on the same worker; nullptr (the default): none. It must pass each query on.
+  virtual std::unique_ptr<Handler> CreateFrontHandler(WorkerContext& /*worker*/) { return nullptr; }
   // Starts background work that is shared by workers (e.g. health checks); `io` is a worker's
   // io_context chosen by the server. Called once after every factory of the config is built.
   virtual void Start(boost::asio::io_context& /*io*/) {}

@@ -81,15 +81,17 @@ std::vector<std::vector<Worker::ZoneHandler>> Worker::BuildChains(Generation& ge
       if (found == built.end()) {
         pipeline::Handler* first = nullptr;
         pipeline::Handler* previous = nullptr;
-        for (const auto& factory : zone.chain->factories) {
-          std::unique_ptr<pipeline::Handler> made = factory->CreateHandler(context);
-          if (!made) continue;  // a plugin with no part in serving queries (reload)
+        auto append = [&](std::unique_ptr<pipeline::Handler> made) {
+          if (!made) return;  // a plugin with no part in serving queries (reload)
           generation.handlers.push_back(std::move(made));
           pipeline::Handler* handler = generation.handlers.back().get();
           if (previous) previous->SetNext(handler);
           else first = handler;
           previous = handler;
-        }
+        };
+        // Front handlers first (in plugin order), so they see the queries every plugin answers.
+        for (const auto& factory : zone.chain->factories) append(factory->CreateFrontHandler(context));
+        for (const auto& factory : zone.chain->factories) append(factory->CreateHandler(context));
         found = built.emplace(zone.chain.get(), first).first;
       }
       zones.push_back({&zone, found->second});

@@ -24,26 +24,26 @@ std::string ResolvePath(const Token& token) {
   return (std::filesystem::path(token.pos.file).parent_path() / path).lexically_normal().string();
 }
 
-std::optional<config::ConfigError> ParseFileOptions(const config::Directive& directive, RulesFile& file) {
+std::optional<config::ConfigError> ParseFileOptions(const config::Directive& directive, RulesFile& file,
+                                                    std::string_view field = kRulesFileField) {
+  const std::string what = "rewrite: " + std::string(field) + ": ";
   for (const config::Directive& line : directive.block) {
     if (line.name.text != "reload") {
-      return ErrorAt(line.name, "rewrite: dnsd_rules: unknown option " + Quote(line.name.text) +
-                                    " (want reload DURATION)");
+      return ErrorAt(line.name, what + "unknown option " + Quote(line.name.text) + " (want reload DURATION)");
     }
     if (line.args.size() != 1) {
       return ErrorAt(line.args.empty() ? line.name : line.args[1],
-                     "rewrite: dnsd_rules: reload: want exactly one DURATION (e.g. 5s, 0 to disable)");
+                     what + "reload: want exactly one DURATION (e.g. 5s, 0 to disable)");
     }
     const Token& value = line.args[0];
     auto duration = value.text == "0" ? std::optional(std::chrono::nanoseconds(0))
                                       : config::ParseGoDuration(value.text);
     if (!duration || duration->count() < 0) {
-      return ErrorAt(value, "rewrite: dnsd_rules: reload: " + Quote(value.text) +
+      return ErrorAt(value, what + "reload: " + Quote(value.text) +
                                 " is not a non-negative duration (want e.g. 5s, 1m, 0)");
     }
     if (duration->count() > 0 && *duration < std::chrono::milliseconds(100)) {
-      return ErrorAt(value, "rewrite: dnsd_rules: reload: " + Quote(value.text) +
-                                " is too short (minimum 100ms)");
+      return ErrorAt(value, what + "reload: " + Quote(value.text) + " is too short (minimum 100ms)");
     }
     file.reload = *duration;
   }
@@ -75,7 +75,54 @@ bool IsFileLine(const config::Directive& directive) {
   return args.size() > 1 && IsMode(args[0].text) && args[1].text == kRulesFileField;
 }
 
+// `rewrite dnsd_shadow PATH [{ reload DURATION }]` or `rewrite dnsd_shadow { LINES }`; `args`
+// start at the field word.
+std::optional<config::ConfigError> ParseShadowLine(const config::Directive& directive, ShadowSource& shadow) {
+  const auto& args = directive.args;
+  std::size_t count = args.size();
+  if (count > 0 && args[count - 1].text == "{") --count;
+  shadow.token = args[0];
+  if (count > 2) {
+    return ErrorAt(args[2], "rewrite: dnsd_shadow: unexpected argument " + Quote(args[2].text) +
+                                " (want dnsd_shadow PATH [{ reload DURATION }] or dnsd_shadow { RULE LINES })");
+  }
+  if (count == 2) {
+    RulesFile file;
+    file.token = args[1];
+    file.path = ResolvePath(args[1]);
+    if (auto error = ParseFileOptions(directive, file, kShadowField)) return error;
+    shadow.file = std::move(file);
+    return std::nullopt;
+  }
+  if (directive.block.empty()) {
+    return ErrorAt(args[0], "rewrite: dnsd_shadow: missing PATH of a YAML rule set or a { } block of rule lines");
+  }
+  // Each line is a rewrite directive without the word `rewrite`: `name exact a. b.`, `stop name ...`.
+  for (const config::Directive& line : directive.block) {
+    config::Directive rewrite;
+    rewrite.name = line.name;
+    rewrite.name.text = "rewrite";
+    rewrite.args.push_back(line.name);
+    rewrite.args.insert(rewrite.args.end(), line.args.begin(), line.args.end());
+    rewrite.block = line.block;
+    rewrite.has_block = line.has_block;
+    if (!rewrite.args.empty() && (rewrite.args[0].text == kRulesFileField || rewrite.args[0].text == kShadowField)) {
+      return ErrorAt(line.name, "rewrite: dnsd_shadow: " + Quote(line.name.text) +
+                                    " cannot stand inside the shadow block (want rewrite rule lines)");
+    }
+    LineRules parsed = ParseRewriteLine(rewrite);
+    if (parsed.error) return parsed.error;
+    for (Rule& rule : parsed.rules) shadow.rules.push_back(std::move(rule));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::string ShadowSource::Name() const {
+  if (file) return file->path;
+  return token.pos.file + ":" + std::to_string(token.pos.line);
+}
 
 FileStamp StampOf(const std::string& path) {
   struct stat st {};
@@ -94,10 +141,12 @@ bool RuleSources::HasFiles() const {
 
 std::chrono::nanoseconds RuleSources::ShortestReload() const {
   std::chrono::nanoseconds shortest{0};
-  for (const RulePiece& piece : pieces) {
-    if (!piece.file || piece.file->reload.count() == 0) continue;
-    if (shortest.count() == 0 || piece.file->reload < shortest) shortest = piece.file->reload;
-  }
+  auto consider = [&](const std::optional<RulesFile>& file) {
+    if (!file || file->reload.count() == 0) return;
+    if (shortest.count() == 0 || file->reload < shortest) shortest = file->reload;
+  };
+  for (const RulePiece& piece : pieces) consider(piece.file);
+  if (shadow) consider(shadow->file);
   return shortest;
 }
 
@@ -105,6 +154,19 @@ config::Parsed<RuleSources> ParseDirectives(std::span<const config::Directive* c
   config::Parsed<RuleSources> result;
   RuleSources sources;
   for (const config::Directive* directive : directives) {
+    if (!directive->args.empty() && directive->args[0].text == kShadowField) {
+      if (sources.shadow) {
+        result.error = ErrorAt(directive->args[0], "rewrite: dnsd_shadow given twice (one shadow rule set per block)");
+        return result;
+      }
+      ShadowSource shadow;
+      if (auto error = ParseShadowLine(*directive, shadow)) {
+        result.error = *error;
+        return result;
+      }
+      sources.shadow = std::move(shadow);
+      continue;
+    }
     if (IsFileLine(*directive)) {
       RulePiece piece;
       const auto& args = directive->args;
@@ -159,6 +221,22 @@ RuleSet::Compiled Assemble(const RuleSources& sources, std::vector<FileStamp>* s
   }
   for (std::size_t i = 0; i < all.size(); ++i) all[i].index = static_cast<std::uint32_t>(i);
   return RuleSet::Compile(std::move(all));
+}
+
+RuleSet::Compiled AssembleShadow(const ShadowSource& shadow, FileStamp* stamp) {
+  RuleSources alone;
+  RulePiece piece;
+  piece.rules = shadow.rules;
+  piece.file = shadow.file;
+  alone.pieces.push_back(std::move(piece));
+  if (shadow.file) alone.pieces.front().rules.clear();
+  std::vector<FileStamp> stamps;
+  RuleSet::Compiled compiled = Assemble(alone, &stamps);
+  if (!compiled.ok() && compiled.error.message.starts_with("rewrite: dnsd_rules: ")) {
+    compiled.error.message.replace(0, 21, "rewrite: dnsd_shadow: ");
+  }
+  if (stamp && !stamps.empty()) *stamp = stamps.front();
+  return compiled;
 }
 
 }  // namespace dnsd::rules

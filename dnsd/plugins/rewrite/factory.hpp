@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -21,8 +22,9 @@ namespace dnsd::plugins::rewrite {
 // rules and logs why.
 class Reloader : public std::enable_shared_from_this<Reloader> {
  public:
+  // `shadow` (may be null) receives the dnsd_shadow set when its file changes.
   Reloader(boost::asio::io_context& io, rules::RuleSources sources, std::vector<rules::FileStamp> stamps,
-           std::shared_ptr<PublishedRules> published);
+           std::shared_ptr<PublishedRules> published, std::shared_ptr<PublishedRules> shadow = nullptr);
   ~Reloader();
   void Start();
   void Stop();
@@ -40,7 +42,7 @@ class Reloader : public std::enable_shared_from_this<Reloader> {
   rules::RuleSources sources_;
   std::vector<std::string> paths_;
   std::vector<rules::FileStamp> stamps_;   // of the version last tried (good or bad), io thread only
-  std::shared_ptr<PublishedRules> published_;
+  std::shared_ptr<PublishedRules> published_, shadow_;
   std::chrono::nanoseconds interval_;
   std::thread compile_;
   std::atomic<bool> compiling_{false};
@@ -48,13 +50,18 @@ class Reloader : public std::enable_shared_from_this<Reloader> {
   std::atomic<std::uint64_t> reloads_{0}, failures_{0};
 };
 
+class LegacyObserver;
+
 class RewriteFactory : public pipeline::HandlerFactory {
  public:
+  // `shadow`: the compiled dnsd_shadow set, null without one.
   RewriteFactory(rules::RuleSources sources, std::shared_ptr<const rules::RuleSet> initial,
-                 std::vector<rules::FileStamp> stamps);
+                 std::vector<rules::FileStamp> stamps, std::shared_ptr<const rules::RuleSet> shadow = nullptr);
   ~RewriteFactory() override;
 
   std::unique_ptr<pipeline::Handler> CreateHandler(pipeline::WorkerContext& worker) override;
+  // The LegacyObserver, when the rules have legacy zones (preset rules with an SOA) or a shadow set.
+  std::unique_ptr<pipeline::Handler> CreateFrontHandler(pipeline::WorkerContext& worker) override;
   void Start(boost::asio::io_context& io) override;
   void Stop() override;
 
@@ -66,8 +73,13 @@ class RewriteFactory : public pipeline::HandlerFactory {
   rules::RuleSources sources_;
   std::vector<rules::FileStamp> stamps_;
   std::shared_ptr<PublishedRules> published_;
+  std::shared_ptr<PublishedRules> shadow_;  // null without dnsd_shadow
+  bool observe_ = false;
   std::shared_ptr<Reloader> reloader_;
   std::string zones_;
+  // Observers made by CreateFrontHandler waiting for their worker's RewriteHandler (config time).
+  std::mutex pending_mutex_;
+  std::map<unsigned, LegacyObserver*> pending_observers_;
 };
 
 }  // namespace dnsd::plugins::rewrite

@@ -61,6 +61,8 @@ class RewriteHandler : public pipeline::Handler {
   ~RewriteHandler() override;
 
   void Serve(pipeline::Transaction& tx) override;
+  // For this worker's LegacyObserver: sends a shadow probe to the handler after this one (forward).
+  void SendBelow(pipeline::Transaction& tx) { Next(tx); }
 
  private:
   friend class RewrittenTransaction;

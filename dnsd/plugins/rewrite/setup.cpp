@@ -21,8 +21,18 @@ pipeline::SetupResult SetupAll(std::span<const config::Directive* const> directi
     result.error = config::ConfigError{{error.pos.file, error.pos.line, error.pos.column}, error.message};
     return result;
   }
+  std::shared_ptr<const rules::RuleSet> shadow;
+  if (sources.value->shadow) {
+    rules::RuleSet::Compiled shadow_compiled = rules::AssembleShadow(*sources.value->shadow);
+    if (!shadow_compiled.ok()) {
+      const rules::RuleError& error = shadow_compiled.error;
+      result.error = config::ConfigError{{error.pos.file, error.pos.line, error.pos.column}, error.message};
+      return result;
+    }
+    shadow = std::move(shadow_compiled.rule_set);
+  }
   auto factory = std::make_unique<RewriteFactory>(std::move(*sources.value), std::move(compiled.rule_set),
-                                                  std::move(stamps));
+                                                  std::move(stamps), std::move(shadow));
   factory->SetZonesLabel(metrics::ZonesLabel(ctx.zones));
   result.value = std::move(factory);
   return result;

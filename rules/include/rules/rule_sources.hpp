@@ -20,6 +20,10 @@ namespace dnsd::rules {
 // so a Corefile using it can never mean something else to CoreDNS.
 inline constexpr std::string_view kRulesFileField = "dnsd_rules";
 inline constexpr std::chrono::seconds kDefaultReload{5};
+// dnsd's shadow rule set: `rewrite dnsd_shadow PATH [{ reload DURATION }]` or
+// `rewrite dnsd_shadow { <rewrite lines without the word rewrite> }`. Evaluated beside the live
+// rules, never changing an answer (docs/migration.md#shadow-mode). CoreDNS rejects the word too.
+inline constexpr std::string_view kShadowField = "dnsd_shadow";
 
 // What identifies one version of a file for the reload poll.
 struct FileStamp {
@@ -43,8 +47,18 @@ struct RulePiece {
   std::optional<RulesFile> file;
 };
 
+// The shadow set: a YAML file (as dnsd_rules) or inline lines, compiled apart from the live rules.
+struct ShadowSource {
+  config::Token token;           // the dnsd_shadow word, for errors
+  std::optional<RulesFile> file;
+  std::vector<Rule> rules;       // the inline form's rules
+  // What the report calls it: the file's path, or "Corefile:line" of the inline block.
+  std::string Name() const;
+};
+
 struct RuleSources {
   std::vector<RulePiece> pieces;
+  std::optional<ShadowSource> shadow;
   bool HasFiles() const;
   std::chrono::nanoseconds ShortestReload() const;  // 0 when no file wants reloading
 };
@@ -56,6 +70,8 @@ config::Parsed<RuleSources> ParseDirectives(std::span<const config::Directive* c
 // Reads the YAML files, joins all pieces in order (re-indexing rules 0..n-1) and compiles them.
 // With `stamps`, receives each file's stamp as read (in piece order, files only).
 RuleSet::Compiled Assemble(const RuleSources& sources, std::vector<FileStamp>* stamps = nullptr);
+// The same for the shadow set alone (its file read now; `stamp`: the file's stamp as read).
+RuleSet::Compiled AssembleShadow(const ShadowSource& shadow, FileStamp* stamp = nullptr);
 
 // Reads and parses one YAML rule set file (errors: file:line:column).
 struct FileRules {
