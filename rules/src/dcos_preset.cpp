@@ -203,7 +203,9 @@ class Expander {
   // 1. The ndots:5 search list: x.marathon.mesos.<ns>.svc.CD, x.marathon.mesos.svc.CD,
   //    x.marathon.mesos.CD. Answered here: each is an upstream round trip otherwise.
   void SearchPath() {
-    const std::string tail = "\\.(?:(?:[^.]+\\.)?svc\\.)?" + cd_ + "$";
+    // The cluster domain sits in a group so that the regex prefilter keys on the legacy zone
+    // (its longest top-level literal): Kubernetes names never run these regexes.
+    const std::string tail = "\\.(?:(?:[^.]+\\.)?svc\\.)?(?:" + cd_ + ")$";
     Local("search-path", MatchKind::kRegex, "^(?:[^.]+\\.)+[^.]+\\.mesos" + tail, 3, cluster_);
     Local("search-path", MatchKind::kRegex, "^(?:[^.]+\\.)+thisdcos\\.directory" + tail, 3, cluster_);
     Local("search-path", MatchKind::kRegex, "^(?:[^.]+\\.)+thisdcos\\.global" + tail, 3, cluster_);
