@@ -204,11 +204,12 @@ class Expander {
   //    x.marathon.mesos.CD. Answered here: each is an upstream round trip otherwise.
   void SearchPath() {
     // The cluster domain sits in a group so that the regex prefilter keys on the legacy zone
-    // (its longest top-level literal): Kubernetes names never run these regexes.
-    const std::string tail = "\\.(?:(?:[^.]+\\.)?svc\\.)?(?:" + cd_ + ")$";
-    Local("search-path", MatchKind::kRegex, "^(?:[^.]+\\.)+[^.]+\\.mesos" + tail, 3, cluster_);
-    Local("search-path", MatchKind::kRegex, "^(?:[^.]+\\.)+thisdcos\\.directory" + tail, 3, cluster_);
-    Local("search-path", MatchKind::kRegex, "^(?:[^.]+\\.)+thisdcos\\.global" + tail, 3, cluster_);
+    // (its longest top-level literal): Kubernetes names never run these regexes. Groups are
+    // capturing throughout: the prefilter does not analyse (?:...).
+    const std::string tail = "\\.(([^.]+\\.)?svc\\.)?(" + cd_ + ")$";
+    Local("search-path", MatchKind::kRegex, "^([^.]+\\.)+[^.]+\\.mesos" + tail, 3, cluster_);
+    Local("search-path", MatchKind::kRegex, "^([^.]+\\.)+thisdcos\\.directory" + tail, 3, cluster_);
+    Local("search-path", MatchKind::kRegex, "^([^.]+\\.)+thisdcos\\.global" + tail, 3, cluster_);
   }
 
   // 2. The mapping table.
@@ -243,7 +244,7 @@ class Expander {
   }
 
   // 5. Agents: <task>.<fw>.slave.mesos, <x>.slave.mesos, slave.mesos.
-  void Slave() { NoEquivalent("slave", MatchKind::kRegex, "^(?:[^.]+\\.)*slave\\.mesos\\.$", mesos_); }
+  void Slave() { NoEquivalent("slave", MatchKind::kRegex, "^([^.]+\\.)*slave\\.mesos\\.$", mesos_); }
 
   // 6. Masters and Mesos-DNS itself.
   void LeaderMaster() {
@@ -277,13 +278,13 @@ class Expander {
     Name("containerip", MatchKind::kRegex, "^" + L + "\\.marathon\\.containerip" + zone,
          "{1}" + suffix + "." + Svc(o_.root_namespace), directory_);
     // <pod>-<i>-<task>.<svc>: the first "-<digits>-" splits the pod type from the task name.
-    Name("sdk", MatchKind::kRegex, "^([a-z0-9-]+?)-([0-9]+)-" + L + "\\." + L + "\\.(?:autoip|containerip)" + zone,
+    Name("sdk", MatchKind::kRegex, "^([a-z0-9-]+?)-([0-9]+)-" + L + "\\." + L + "\\.(autoip|containerip)" + zone,
          "{1}-{2}.{4}" + suffix + "." + Svc(FrameworkNs(4)), directory_);
     Name("autoip", MatchKind::kRegex, "^" + L + "\\." + L + "\\.autoip" + zone, "{1}." + Svc(FrameworkNs(2)),
          directory_);
     Name("containerip", MatchKind::kRegex, "^" + L + "\\." + L + "\\.containerip" + zone,
          "{1}" + suffix + "." + Svc(FrameworkNs(2)), directory_);
-    NoEquivalent("agentip", MatchKind::kRegex, "^(?:[^.]+\\.)+agentip" + zone, directory_);
+    NoEquivalent("agentip", MatchKind::kRegex, "^([^.]+\\.)+agentip" + zone, directory_);
   }
 
   // 9. VIPs the table does not name: the label is lossy, nothing to derive a Service from.
