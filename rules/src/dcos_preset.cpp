@@ -155,7 +155,7 @@ class Expander {
              std::shared_ptr<const SoaParams> soa) {
     Rule& rule = Add(std::move(family), soa, nullptr);
     rule.text = std::string("local ") + (rcode == 0 ? "NOERROR " : "NXDOMAIN ") + std::string(MatchWord(kind)) + " " +
-                pattern + " soa " + soa->zone;
+                pattern + " (soa " + soa->zone + ")";  // as dnsd-rules prints a LocalRule
     rule.body = LocalRule{{kind, std::move(pattern)}, rcode};
   }
 
