@@ -37,7 +37,6 @@ class DefaultFamilies : public ::testing::TestWithParam<Case> {};
 
 TEST_P(DefaultFamilies, Answer) {
   const Case& c = GetParam();
-  if (c.what.starts_with("local")) DCOS_NEEDS_LOCAL_RULES();
   const auto result = Evaluate(DefaultPreset(), c.name, c.qtype);
   EXPECT_EQ(result.what, c.what) << c.name;
   EXPECT_EQ(result.family, c.family) << c.name;
@@ -217,7 +216,6 @@ TEST(DcosPreset, OptionsShapeTheTargets) {
             "rewritten kafka-1.kafka-pods.fw-kafka.svc.corp.example.");
   // The default cluster domain is no longer special.
   EXPECT_EQ(Evaluate(rules, "foo.bar.marathon.mesos.cluster.local.").what, "no match");
-  DCOS_NEEDS_LOCAL_RULES();
   const auto search = Evaluate(rules, "foo.bar.marathon.mesos.ns.svc.corp.example.");
   EXPECT_EQ(search.what, "local NXDOMAIN");
   EXPECT_EQ(search.soa, "corp.example.");
@@ -296,9 +294,7 @@ TEST(DcosPreset, RegexesArePrefilteredOnLegacyZones) {
     const std::string literal = detail::RequiredLiteral(match->pattern);
     EXPECT_TRUE(literal.find("mesos.") != std::string::npos || literal.find("thisdcos.") != std::string::npos)
         << match->pattern << " is keyed on \"" << literal << "\"";
-    if (std::holds_alternative<NameRule>(rule.body) || dcos_test::LocalRulesEvaluated()) {
-      EXPECT_EQ(rules.IndexKind(rule.index), "regex-prefiltered") << rule.text;
-    }
+    EXPECT_EQ(rules.IndexKind(rule.index), "regex-prefiltered") << rule.text;
   }
   EXPECT_GT(regexes, 20u);
 }

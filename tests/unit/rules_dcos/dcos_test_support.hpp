@@ -90,30 +90,6 @@ inline Result Evaluate(const RuleSet& rules, std::string_view name, std::uint16_
   return result;
 }
 
-// Whether this build's rule engine answers LocalRules (h/engine lands their evaluation after their
-// AST). Cases that need it skip, saying so, until it does.
-inline bool LocalRulesEvaluated() {
-  static const bool evaluated = [] {
-    Rule rule;
-    rule.body = LocalRule{NameMatch{MatchKind::kExact, "x."}, 3};
-    const std::vector<Rule> rules{rule};
-    Question q;
-    q.name.Assign("x.");
-    q.qtype = 1;
-    q.qclass = 1;
-    auto out = std::make_unique<Outcome>();
-    EvaluateNaive(rules, q, *out);
-    return out->status == Outcome::Status::kLocal;
-  }();
-  return evaluated;
-}
-#define DCOS_NEEDS_LOCAL_RULES()                                                               \
-  do {                                                                                         \
-    if (!::dnsd::rules::dcos_test::LocalRulesEvaluated()) {                                    \
-      GTEST_SKIP() << "LocalRule evaluation is not in this build of the rule engine (h/engine)"; \
-    }                                                                                          \
-  } while (false)
-
 // A temporary folder removed at the end of the test.
 class TempDir {
  public:
