@@ -13,9 +13,12 @@ constexpr const char* kUsage =
     "       dnsd-rules test FILE NAME [TYPE]\n"
     "       dnsd-rules explain FILE\n"
     "       dnsd-rules report [URL] [--json] [--top N]\n"
+    "       dnsd-rules import-marathon APPS.json [-o FILE]\n"
     "FILE is a Corefile (the rewrite lines of every server block, with their dnsd_rules files)\n"
     "or a YAML rule set (.yaml/.yml, or a file starting with version: or rules:).\n"
-    "report prints the running daemon's legacy-name report (URL/legacy.json, default http://127.0.0.1:9153).\n";
+    "report prints the running daemon's legacy-name report (URL/legacy.json, default http://127.0.0.1:9153).\n"
+    "import-marathon converts a Marathon /v2/apps JSON dump (- for stdin) into the mapping table of\n"
+    "rewrite dnsd_dcos { mappings FILE } (docs/migration.md); without -o it is printed.\n";
 
 }  // namespace
 
@@ -29,6 +32,10 @@ int main(int argc, char** argv) {
   }
   if (!args.empty() && args[0] == "report") {
     return Report(std::vector<std::string>(args.begin() + 1, args.end()), std::cout, std::cerr);
+  }
+  if (!args.empty() && args[0] == "import-marathon") {
+    if (args.size() == 2) return ImportMarathon(args[1], "", std::cout, std::cerr);
+    if (args.size() == 4 && args[2] == "-o") return ImportMarathon(args[1], args[3], std::cout, std::cerr);
   }
   if (args.size() == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help")) {
     std::cout << kUsage;
