@@ -35,6 +35,7 @@ bool ApplyRule(const Rule& rule, Question& q, Outcome::Status& out_status) {
     case detail::StepResult::kNoMatch: return false;
     case detail::StepResult::kBadName: out_status = Outcome::Status::kBadName; return true;
     case detail::StepResult::kApplied: return true;
+    case detail::StepResult::kLocal: out_status = Outcome::Status::kLocal; return true;
   }
   return false;
 }

@@ -1,5 +1,6 @@
 // The rule-processing loop both evaluators share (CoreDNS's ServeDNS loop): from the current
-// question, take the lowest-index matching rule after the last applied one, apply it, stop or go on.
+// question, take the lowest-index matching rule after the last applied one, apply it, stop or go on
+// (a LocalRule always stops: the answer is made locally).
 // Only "find the next candidate" differs between the naive and the compiled evaluator.
 #pragma once
 
@@ -45,6 +46,10 @@ void RunRules(std::span<const Rule> rules, const Question& in, Outcome& out, Fin
     if (result == StepResult::kBadName) {
       out.status = Outcome::Status::kBadName;  // CoreDNS restores the original question
       CopyQuestion(in, out.question);
+      return;
+    }
+    if (result == StepResult::kLocal) {  // a local answer ends the chain, whatever the mode
+      out.status = Outcome::Status::kLocal;
       return;
     }
     out.status = Outcome::Status::kRewritten;

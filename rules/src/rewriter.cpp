@@ -10,10 +10,12 @@
 
 #include "dnsd/wire/message.hpp"
 #include "dnsd/wire/name.hpp"
+#include "dnsd/wire/octets.hpp"
 #include "dnsd/wire/record_cursor.hpp"
 #include "reverter_names.hpp"
 #include "rewriter_edns.hpp"
 #include "rewriter_records.hpp"
+#include "rewriter_soa.hpp"
 #include "rewriter_writer.hpp"
 
 namespace dnsd::rules {
@@ -164,9 +166,11 @@ std::size_t Reverter::Revert(std::span<const std::uint8_t> upstream_response,
   std::array<const RcodeRule*, kMaxAppliedRules> rcode_rules{};
   std::size_t rcode_count = 0;
   bool has_name_rules = false;
+  const SoaParams* soa = nullptr;  // of the last applied name rule that has one
   for (std::size_t i = 0; i < outcome_.applied_count && i < kMaxAppliedRules; ++i) {
     if (outcome_.applied[i] >= rules_.size()) return 0;
-    const RuleBody& body = rules_[outcome_.applied[i]].body;
+    const Rule& rule = rules_[outcome_.applied[i]];
+    const RuleBody& body = rule.body;
     if (const auto* t = std::get_if<TtlRule>(&body)) {
       ttl[ttl_count++] = {t->min, t->max};
     } else if (const auto* r = std::get_if<RcodeRule>(&body)) {
@@ -177,8 +181,19 @@ std::size_t Reverter::Revert(std::span<const std::uint8_t> upstream_response,
       }
     } else if (std::holds_alternative<NameRule>(body)) {
       has_name_rules = true;
+      if (rule.soa != nullptr) soa = rule.soa.get();
     }
   }
+  // A negative answer (NXDOMAIN, or NOERROR without answers; extended RCODEs excluded) for a name
+  // a preset rule rewrote: the client gets the legacy zone's SOA in place of the upstream's, so the
+  // negative answer is cached under the zone the client asked about (RFC 2308 section 3).
+  bool negative = false;
+  if (soa != nullptr && (view.header.rcode() == 3 || (view.header.rcode() == 0 && view.header.ancount == 0))) {
+    wire::MessageView full;  // the OPT's upper RCODE bits: one more pass, for these answers only
+    negative = wire::ParseMessage(upstream_response, full) == wire::WireError::kOk &&
+               (!full.edns || full.edns->extended_rcode == 0);
+  }
+  bool soa_written = false;
   std::optional<detail::NamePlan> names;  // a few KB: only set up when there is something to map
   char client_text[detail::kNameTextCapacity];  // `names` refers to it
   if (has_name_rules) {
@@ -203,9 +218,24 @@ std::size_t Reverter::Revert(std::span<const std::uint8_t> upstream_response,
   OptRecord opt;
   wire::RecordCursor records(upstream_response, view);
   wire::Name owner;
+  const auto put_soa = [&](std::uint32_t upstream_ttl, std::uint32_t upstream_minimum) {
+    soa_written = true;
+    ++written[1];
+    return detail::PutSoa(w, *soa, detail::ClampTtl(std::min(soa->ttl, upstream_ttl), mapping.ttl),
+                          std::min(soa->minimum, upstream_minimum));
+  };
   while (records.Next(&owner)) {
     const wire::Record& record = records.record();
-    if (record.type == wire::type::kOPT) {
+    if (negative && !soa_written && record.section == wire::Section::kAdditional) {
+      if (!put_soa(soa->ttl, soa->minimum)) return 0;  // the upstream sent no SOA: ours alone
+    }
+    if (negative && record.section == wire::Section::kAuthority && record.type == wire::type::kSOA) {
+      // The first SOA is replaced; a second one (never in a well-formed negative answer) is dropped.
+      if (soa_written) continue;
+      if (record.rdata_length < 22) return 0;  // two names and five 32-bit fields at least
+      const std::uint32_t minimum = wire::Read32(upstream_response.data() + record.end() - 4);
+      if (!put_soa(record.ttl, minimum)) return 0;
+    } else if (record.type == wire::type::kOPT) {
       if (record.section != wire::Section::kAdditional || seen_opt ||
           !ReadOpt(upstream_response, record, opt)) {
         return 0;
@@ -218,6 +248,7 @@ std::size_t Reverter::Revert(std::span<const std::uint8_t> upstream_response,
     }
   }
   if (records.error() != wire::WireError::kOk) return 0;
+  if (negative && !soa_written && !put_soa(soa->ttl, soa->minimum)) return 0;
   if (seen_opt) rcode = static_cast<std::uint16_t>(rcode | (opt.ttl >> 24) << 4);
   for (std::size_t i = 0; i < rcode_count; ++i) {  // CoreDNS rcodeResponseRule, in rule order
     if (rcode == rcode_rules[i]->from) rcode = rcode_rules[i]->to;

@@ -71,21 +71,24 @@ CopyStatus CopyRdata(std::span<const std::uint8_t> message, const wire::Record& 
 
 }  // namespace
 
-CopyStatus CopyRecord(std::span<const std::uint8_t> message, const wire::Record& record,
-                      const wire::Name& owner, const RecordMapping& mapping, MessageWriter& w) {
-  CopyStatus status = PutName(owner, NameRole::kOwner, true, mapping, w);
-  if (status != CopyStatus::kOk) return status;
-  std::uint32_t ttl = record.ttl;
-  for (const TtlClamp& clamp : mapping.ttl) {  // CoreDNS ttlResponseRule, in rule order
+std::uint32_t ClampTtl(std::uint32_t ttl, std::span<const TtlClamp> clamps) {
+  for (const TtlClamp& clamp : clamps) {
     if (ttl < clamp.min) {
       ttl = clamp.min;
     } else if (ttl > clamp.max) {
       ttl = clamp.max;
     }
   }
+  return ttl;
+}
+
+CopyStatus CopyRecord(std::span<const std::uint8_t> message, const wire::Record& record,
+                      const wire::Name& owner, const RecordMapping& mapping, MessageWriter& w) {
+  CopyStatus status = PutName(owner, NameRole::kOwner, true, mapping, w);
+  if (status != CopyStatus::kOk) return status;
   w.U16(record.type);
   w.U16(record.klass);
-  w.U32(ttl);
+  w.U32(ClampTtl(record.ttl, mapping.ttl));
   const std::size_t rdlength_at = w.size();
   w.U16(0);
   const wire::RdataNames& layout = wire::RdataNamesOf(record.type);

@@ -23,6 +23,9 @@ struct TtlClamp {
   std::uint32_t min = 0, max = 0;
 };
 
+// `ttl` after every clamp, in order (CoreDNS ttlResponseRule).
+std::uint32_t ClampTtl(std::uint32_t ttl, std::span<const TtlClamp> clamps);
+
 struct RecordMapping {
   const NamePlan* names = nullptr;                 // null: names are copied as they are
   std::span<const std::uint8_t> client_qname;      // wire, client's case (see NamePlan::Map)

@@ -3,26 +3,20 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <filesystem>
+#include <chrono>
 
-#include "dnsd/config/duration.hpp"
+#include "rule_options.hpp"
 
 namespace dnsd::rules {
 namespace {
 
 using config::ErrorAt;
 using config::Token;
+using detail::ResolvePath;
 
 std::string Quote(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
 bool IsMode(std::string_view word) { return word == "continue" || word == "stop"; }
-
-// Relative paths are taken from the folder of the Corefile that names them (as `import` does).
-std::string ResolvePath(const Token& token) {
-  std::filesystem::path path(token.text);
-  if (path.is_absolute() || token.pos.file.empty() || token.pos.file == "stdin") return token.text;
-  return (std::filesystem::path(token.pos.file).parent_path() / path).lexically_normal().string();
-}
 
 std::optional<config::ConfigError> ParseFileOptions(const config::Directive& directive, RulesFile& file) {
   for (const config::Directive& line : directive.block) {
@@ -30,22 +24,7 @@ std::optional<config::ConfigError> ParseFileOptions(const config::Directive& dir
       return ErrorAt(line.name, "rewrite: dnsd_rules: unknown option " + Quote(line.name.text) +
                                     " (want reload DURATION)");
     }
-    if (line.args.size() != 1) {
-      return ErrorAt(line.args.empty() ? line.name : line.args[1],
-                     "rewrite: dnsd_rules: reload: want exactly one DURATION (e.g. 5s, 0 to disable)");
-    }
-    const Token& value = line.args[0];
-    auto duration = value.text == "0" ? std::optional(std::chrono::nanoseconds(0))
-                                      : config::ParseGoDuration(value.text);
-    if (!duration || duration->count() < 0) {
-      return ErrorAt(value, "rewrite: dnsd_rules: reload: " + Quote(value.text) +
-                                " is not a non-negative duration (want e.g. 5s, 1m, 0)");
-    }
-    if (duration->count() > 0 && *duration < std::chrono::milliseconds(100)) {
-      return ErrorAt(value, "rewrite: dnsd_rules: reload: " + Quote(value.text) +
-                                " is too short (minimum 100ms)");
-    }
-    file.reload = *duration;
+    if (auto error = detail::ParseReload(line, "rewrite: dnsd_rules", file.reload)) return error;
   }
   return std::nullopt;
 }
@@ -105,6 +84,20 @@ config::Parsed<RuleSources> ParseDirectives(std::span<const config::Directive* c
   config::Parsed<RuleSources> result;
   RuleSources sources;
   for (const config::Directive* directive : directives) {
+    if (IsDcosLine(*directive)) {
+      auto options = ParseDcosDirective(*directive);
+      if (!options.ok()) {
+        result.error = options.error;
+        return result;
+      }
+      RulePiece piece;
+      if (!options.value->mappings.empty()) {
+        piece.file = RulesFile{options.value->mappings, options.value->mappings_token, options.value->reload};
+      }
+      piece.dcos = std::make_shared<const DcosOptions>(std::move(*options.value));
+      sources.pieces.push_back(std::move(piece));
+      continue;
+    }
     if (IsFileLine(*directive)) {
       RulePiece piece;
       const auto& args = directive->args;
@@ -125,7 +118,9 @@ config::Parsed<RuleSources> ParseDirectives(std::span<const config::Directive* c
       result.error = *line.error;
       return result;
     }
-    if (sources.pieces.empty() || sources.pieces.back().file) sources.pieces.emplace_back();
+    if (sources.pieces.empty() || sources.pieces.back().file || sources.pieces.back().dcos) {
+      sources.pieces.emplace_back();
+    }
     auto& target = sources.pieces.back().rules;
     for (Rule& rule : line.rules) target.push_back(std::move(rule));
   }
@@ -136,7 +131,21 @@ config::Parsed<RuleSources> ParseDirectives(std::span<const config::Directive* c
 RuleSet::Compiled Assemble(const RuleSources& sources, std::vector<FileStamp>* stamps) {
   std::vector<Rule> all;
   if (stamps) stamps->clear();
+  // One serial for every preset of this load: seconds since the epoch (the SOA changes with the table).
+  const auto serial = static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   for (const RulePiece& piece : sources.pieces) {
+    if (piece.dcos) {
+      if (stamps && piece.file) stamps->push_back(StampOf(piece.file->path));
+      DcosExpansion expanded = ExpandDcos(*piece.dcos, serial);
+      if (expanded.error) {
+        RuleSet::Compiled failed;
+        failed.error = *expanded.error;
+        return failed;
+      }
+      for (Rule& rule : expanded.rules) all.push_back(std::move(rule));
+      continue;
+    }
     if (!piece.file) {
       all.insert(all.end(), piece.rules.begin(), piece.rules.end());
       continue;

@@ -127,6 +127,7 @@ const NameMatch* QueryNameMatch(const Rule& rule) {
   if (const auto* r = std::get_if<NameRule>(&rule.body)) return &r->match;
   if (const auto* r = std::get_if<TtlRule>(&rule.body)) return &r->match;
   if (const auto* r = std::get_if<RcodeRule>(&rule.body)) return &r->match;
+  if (const auto* r = std::get_if<LocalRule>(&rule.body)) return &r->match;
   return nullptr;
 }
 
@@ -196,8 +197,11 @@ StepResult ApplyStep(const Rule& rule, const re2::RE2* regex, std::string_view r
   return std::visit(
       [&](const auto& body) -> StepResult {
         using Body = std::decay_t<decltype(body)>;
-        if constexpr (!std::is_same_v<Body, NameRule> && !std::is_same_v<Body, TtlRule> &&
-                      !std::is_same_v<Body, RcodeRule>) {
+        if constexpr (std::is_same_v<Body, LocalRule>) {
+          return NameMatches(body.match, regex, q.name.view()) ? StepResult::kLocal
+                                                               : StepResult::kNoMatch;
+        } else if constexpr (!std::is_same_v<Body, NameRule> && !std::is_same_v<Body, TtlRule> &&
+                             !std::is_same_v<Body, RcodeRule>) {
           if (!QuestionMatches(rule, q)) return StepResult::kNoMatch;
           if constexpr (std::is_same_v<Body, TypeRule>) q.qtype = body.to;
           if constexpr (std::is_same_v<Body, ClassRule>) q.qclass = body.to;

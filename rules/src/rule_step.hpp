@@ -15,7 +15,8 @@ class RE2;
 
 namespace dnsd::rules::detail {
 
-// The NameMatch a rule matches the query name with, or null (type, class, edns0, cname rules).
+// The NameMatch a rule matches the query name with (name, ttl, rcode, local rules), or null (type,
+// class, edns0, cname rules).
 const NameMatch* QueryNameMatch(const Rule& rule);
 
 // Does `match` accept `name`? `regex` is the compiled pattern for kRegex (must be non-null then).
@@ -24,7 +25,8 @@ bool NameMatches(const NameMatch& match, const re2::RE2* regex, std::string_view
 // A regex rule's TO template as CoreDNS normalises it: lower case, fully qualified.
 std::string NormaliseTemplate(std::string_view to);
 
-enum class StepResult : std::uint8_t { kNoMatch, kApplied, kBadName };
+// kLocal: a LocalRule matched; evaluation ends there (Outcome::Status::kLocal).
+enum class StepResult : std::uint8_t { kNoMatch, kApplied, kBadName, kLocal };
 
 // Matches `rule` against `q` and applies it. `regex` is the compiled FROM of a regex name/ttl/rcode
 // rule; `regex_to` the normalised TO template of a regex name rule. On kBadName `q` is unspecified.

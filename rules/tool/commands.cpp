@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "daemon_check.hpp"
+#include "describe_rule.hpp"
 #include "dnsd/wire/name.hpp"
 #include "dnsd/wire/rr_types.hpp"
 #include "rule_input.hpp"
@@ -105,11 +106,15 @@ int Test(const std::string& file, const std::string& name, const std::string& ty
       case rules::Outcome::Status::kTooManyRules:
         out << "SERVFAIL: more than " << rules::kMaxAppliedRules << " rules applied in one chain\n";
         break;
+      case rules::Outcome::Status::kLocal:  // its last applied rule is the LocalRule
+        out << LocalAnswer(list.rule_set->rules()[outcome->applied[outcome->applied_count - 1]],
+                           outcome->question);
+        break;
     }
     auto all = list.rule_set->rules();
     for (std::size_t i = 0; i < outcome->applied_count; ++i) {
       const rules::Rule& rule = all[outcome->applied[i]];
-      out << "  applied rule " << rule.index << " at " << Where(rule) << ": " << rule.text << "\n";
+      out << "  applied rule " << rule.index << " at " << Where(rule) << ": " << RuleText(rule) << "\n";
     }
   }
   return 0;
@@ -123,7 +128,7 @@ int Explain(const std::string& file, std::ostream& out, std::ostream& err) {
     for (const rules::Rule& rule : list.rule_set->rules()) {
       out << "  " << rule.index << "  " << list.rule_set->IndexKind(rule.index) << "  "
           << (rule.mode == rules::Mode::kContinue ? "continue" : "stop") << "  " << Where(rule) << "  "
-          << rule.text << "\n";
+          << RuleText(rule) << "\n";
     }
   }
   return 0;

@@ -1,6 +1,7 @@
 // The dnsd-rules subcommands. Each returns the process exit code and writes to the given streams.
 #pragma once
 
+#include <iostream>
 #include <ostream>
 #include <string>
 
@@ -13,5 +14,9 @@ int Test(const std::string& file, const std::string& name, const std::string& ty
          std::ostream& err);
 // Lists the rules in match order with the index each was placed in.
 int Explain(const std::string& file, std::ostream& out, std::ostream& err);
+
+// Converts a Marathon /v2/apps JSON dump (FILE, or - for stdin) into the DC/OS preset's mapping
+// table, written to OUTPUT (empty or -: stdout). A summary goes to `err`.
+int ImportMarathon(const std::string& file, const std::string& output, std::ostream& out, std::ostream& err);
 
 }  // namespace dnsd::rules_tool

@@ -134,6 +134,14 @@ REWRITES = [
     (4, "svc2.ns2-default.legacy.cluster.local", "svc2.ns2-default.svc.cluster.local", "A"),
 ]
 
+# Local-answer seeds (rule sets 0 and 1 end with the preset-style local rules): the client's query
+# only, no upstream (nothing is asked upstream).
+LOCALS = [
+    (1, "Leader.Mesos", "A", []),
+    (0, "agent1.slave.mesos", "AAAA", ["+dnssec"]),
+    (1, "mesos", "SOA", ["+noedns"]),
+]
+
 
 def capture_messages():
     with tempfile.TemporaryDirectory() as tmp:
@@ -150,6 +158,9 @@ def capture_messages():
                 client, _ = relay.exchange(client_name, qtype, *options)
                 _, response = relay.exchange(upstream_name, qtype, *options)
                 write("reverter", f"rewrite-{i:02}", bytes([selector]) + pair(client, response))
+            for i, (selector, client_name, qtype, options) in enumerate(LOCALS):
+                client, _ = relay.exchange(client_name, qtype, *options)
+                write("reverter", f"local-{i:02}", bytes([selector]) + pair(client, b""))
         finally:
             knot.terminate()
             knot.wait()

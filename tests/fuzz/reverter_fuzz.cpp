@@ -4,7 +4,8 @@
 // question is evaluated, the upstream query is built, and the response is reverted.
 // Checks: a built upstream query parses and asks the rewritten question; a reverted response
 // parses and carries the client's ID and question (letter case included), and an OPT record
-// only when the client sent one.
+// only when the client sent one. Sets 0 and 1 carry a preset-style SOA (the reverter's synthesized
+// SOA of negative answers) and local rules after their own (BuildLocalResponse, same checks).
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -51,7 +52,26 @@ constexpr const char* kRuleSets[] = {
 };
 constexpr std::size_t kSetCount = sizeof kRuleSets / sizeof kRuleSets[0];
 
-std::shared_ptr<const rules::RuleSet> Compile(const char* lines) {
+// What the DC/OS preset adds: the legacy zone's SOA on its name rules, local negative answers.
+void AddPresetPieces(std::vector<rules::Rule>& all) {
+  auto soa = std::make_shared<rules::SoaParams>();
+  soa->zone = "mesos.";
+  soa->mname = "ns1.mesos.";
+  soa->rname = "root.ns1.mesos.";
+  for (rules::Rule& rule : all) rule.soa = soa;
+  const auto add = [&](rules::MatchKind kind, const char* pattern, std::uint16_t rcode) {
+    rules::Rule rule;
+    rule.index = static_cast<std::uint32_t>(all.size());
+    rule.body = rules::LocalRule{{kind, pattern}, rcode};
+    rule.soa = soa;
+    all.push_back(std::move(rule));
+  };
+  add(rules::MatchKind::kExact, "leader.mesos.", 3);
+  add(rules::MatchKind::kSuffix, ".slave.mesos.", 3);
+  add(rules::MatchKind::kSuffix, "mesos.", 0);
+}
+
+std::shared_ptr<const rules::RuleSet> Compile(const char* lines, bool preset) {
   const std::string text = std::string(". {\n") + lines + "}\n";
   auto corefile = config::ParseCorefile(text, "Corefile");
   FUZZ_CHECK(corefile.ok());
@@ -62,6 +82,7 @@ std::shared_ptr<const rules::RuleSet> Compile(const char* lines) {
     FUZZ_CHECK(parsed.ok());
     for (rules::Rule& rule : parsed.rules) all.push_back(std::move(rule));
   }
+  if (preset) AddPresetPieces(all);
   auto compiled = rules::RuleSet::Compile(std::move(all));
   FUZZ_CHECK(compiled.ok());
   return compiled.rule_set;
@@ -70,7 +91,7 @@ std::shared_ptr<const rules::RuleSet> Compile(const char* lines) {
 const rules::RuleSet& RuleSetFor(std::uint8_t selector) {
   static const auto sets = [] {
     std::array<std::shared_ptr<const rules::RuleSet>, kSetCount> out;
-    for (std::size_t i = 0; i < kSetCount; ++i) out[i] = Compile(kRuleSets[i]);
+    for (std::size_t i = 0; i < kSetCount; ++i) out[i] = Compile(kRuleSets[i], i < 2);
     return out;
   }();
   return *sets[selector % kSetCount];
@@ -116,9 +137,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static rules::Outcome outcome;
   if (!QuestionOf(client, question)) return 0;
   set.Evaluate(question, outcome);
+  static std::vector<std::uint8_t> upstream(65535), reverted(65535);
+  if (outcome.status == rules::Outcome::Status::kLocal) {
+    const std::size_t length = rules::BuildLocalResponse(set.rules(), outcome, query, reverted);
+    FUZZ_CHECK(length > 0);  // the query parsed and the rules are sound: always answerable
+    CheckReverted({reverted.data(), length}, client);
+    return 0;
+  }
   if (outcome.status != rules::Outcome::Status::kRewritten) return 0;
 
-  static std::vector<std::uint8_t> upstream(65535), reverted(65535);
   rules::RequestContext context{"192.0.2.1", 5353, "127.0.0.1", 53, "udp"};
   const std::size_t built = rules::BuildUpstreamQuery(set, outcome, query, context, upstream);
   if (built > 0) CheckUpstreamQuery({upstream.data(), built}, outcome);

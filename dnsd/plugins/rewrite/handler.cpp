@@ -131,6 +131,15 @@ void RewriteHandler::Release(RewrittenTransaction* tx, Snapshot* snapshot) {
   pool_.Release(tx);
 }
 
+void RewriteHandler::AnswerLocally(pipeline::Transaction& tx, const rules::RuleSet& rules) {
+  // The revert buffer is free here: the answer is copied by the server before Respond returns.
+  auto out = RevertBuffer();
+  const std::size_t length = rules::BuildLocalResponse(rules.rules(), outcome_, tx.Query(), out);
+  if (length == 0) return tx.RespondError(wire::Rcode::kServFail);
+  metrics::NoteResponder(metrics::Responder::kRewrite);
+  tx.Respond(out.first(length));
+}
+
 void RewriteHandler::Serve(pipeline::Transaction& tx) {
   if (published_->generation() != generation_) Refresh();
   const rules::RuleSet& rules = *current_->rules;
@@ -146,6 +155,8 @@ void RewriteHandler::Serve(pipeline::Transaction& tx) {
     case rules::Outcome::Status::kBadName:
     case rules::Outcome::Status::kTooManyRules:
       return tx.RespondError(wire::Rcode::kServFail);
+    case rules::Outcome::Status::kLocal:
+      return AnswerLocally(tx, rules);
     case rules::Outcome::Status::kRewritten:
       break;
   }

@@ -1,6 +1,6 @@
 // rewrite's per-worker handler: evaluates the compiled rules on the query name, passes unmatched
 // queries on untouched, and sends matched ones down the chain as a RewrittenTransaction whose
-// Respond() reverts the upstream answer to what the client asked.
+// Respond() reverts the upstream answer to what the client asked. Local rules are answered here.
 #pragma once
 
 #include <array>
@@ -65,6 +65,8 @@ class RewriteHandler : public pipeline::Handler {
  private:
   friend class RewrittenTransaction;
   void Refresh();
+  // A LocalRule matched (outcome_ is kLocal): the answer is made here, nothing goes upstream.
+  void AnswerLocally(pipeline::Transaction& tx, const rules::RuleSet& rules);
   void PassOn(pipeline::Transaction& tx) { Next(tx); }
   void Release(RewrittenTransaction* tx, Snapshot* snapshot);
   static void Unref(Snapshot* snapshot);

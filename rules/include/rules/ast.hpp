@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -91,7 +92,27 @@ struct CnameRule {
   std::string to;
 };
 
-using RuleBody = std::variant<NameRule, TypeRule, ClassRule, TtlRule, RcodeRule, Edns0Rule, CnameRule>;
+// Synthesized SOA of a zone dnsd answers for (the legacy zones mesos., thisdcos.directory., ...).
+struct SoaParams {
+  std::string zone;   // "mesos." lower case, fully qualified
+  std::string mname;  // "ns1.mesos."
+  std::string rname;  // "root.ns1.mesos."
+  std::uint32_t serial = 1, refresh = 60, retry = 600, expire = 86400, minimum = 60;
+  std::uint32_t ttl = 60;  // TTL of the SOA record itself
+};
+
+// dnsd's own (no CoreDNS field): answer locally, nothing goes upstream.
+//  rcode NXDOMAIN (3): NXDOMAIN, authority = the rule's SOA (Rule::soa) when set.
+//  rcode NOERROR (0): NODATA with the SOA in authority, except qname == soa zone and qtype SOA (or ANY):
+//  then the SOA is the answer (zone apex).
+// Always ends evaluation (Outcome::Status::kLocal), whatever the rule's mode.
+struct LocalRule {
+  NameMatch match;
+  std::uint16_t rcode = 3;
+};
+
+using RuleBody =
+    std::variant<NameRule, TypeRule, ClassRule, TtlRule, RcodeRule, Edns0Rule, CnameRule, LocalRule>;
 
 struct Rule {
   std::uint32_t index = 0;  // position in file order, 0-based; evaluation order
@@ -100,6 +121,15 @@ struct Rule {
   SourcePosition pos;       // where the rule starts
   std::string text;         // the rule as written, for `dnsd-rules explain/test` and logs
   std::string set_name;     // rule set it came from ("Corefile" block or YAML file), for metrics
+  // Null for user rules. On a name rule: a negative upstream answer (NXDOMAIN, or NOERROR with no
+  // answer records) gets this SOA in its authority section in place of the upstream's SOA (RFC 2308:
+  // the negative answer for a legacy name is cached under the legacy zone); its TTL =
+  // min(soa->ttl, upstream SOA TTL), MINIMUM = min(soa->minimum, upstream SOA MINIMUM) (no upstream
+  // SOA: soa->ttl / soa->minimum). On a LocalRule: the SOA of the local answer.
+  std::shared_ptr<const SoaParams> soa;
+  // Preset family label ("marathon", "srv", "slave", "leader", ...); "" for user rules. For the
+  // legacy-name report and `dnsd-rules explain`.
+  std::string family;
 };
 
 }  // namespace dnsd::rules

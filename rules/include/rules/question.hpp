@@ -37,7 +37,8 @@ struct Outcome {
     kNoMatch,     // no rule applied; question unchanged
     kRewritten,   // at least one rule applied; `question` is the result
     kBadName,     // a rewrite produced a name that is not a legal domain name (-> SERVFAIL)
-    kTooManyRules // more than kMaxAppliedRules applied in one chain (-> SERVFAIL)
+    kTooManyRules, // more than kMaxAppliedRules applied in one chain (-> SERVFAIL)
+    kLocal         // the last applied rule is a LocalRule: answer locally (BuildLocalResponse)
   };
   Status status = Status::kNoMatch;
   Question question;  // after all applied rules

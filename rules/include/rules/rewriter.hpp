@@ -41,6 +41,16 @@ inline std::size_t BuildUpstreamQuery(const RuleSet& rules, const Outcome& outco
   return BuildUpstreamQuery(rules.rules(), outcome, query, context, out);
 }
 
+// The local answer of an outcome whose status is kLocal (its last applied rule is a LocalRule),
+// written into `out`: the client's ID, RD copied, QR+AA+RA set, the rule's RCODE, the question as
+// the client sent it (letter case kept) and the rule's SOA (Rule::soa, when set): in the answer
+// section for a NOERROR rule asked for the zone apex's SOA (or ANY), else in the authority section
+// (NXDOMAIN / NODATA); an OPT (UDP 1232, DO copied) iff the client sent one. Returns the length, or
+// 0 when the outcome is not kLocal, the query is malformed or `out` is too small (the caller
+// answers SERVFAIL). Never allocates.
+std::size_t BuildLocalResponse(std::span<const Rule> rules, const Outcome& outcome,
+                               std::span<const std::uint8_t> client_query, std::span<std::uint8_t> out);
+
 // Everything needed to revert one response; lives in the in-flight query (fixed size, no heap).
 class Reverter {
  public:
@@ -57,7 +67,10 @@ class Reverter {
   // at all for a client that sent none). Names are compressed only towards the question. Returns
   // the length, or 0 when the response cannot be reverted safely (malformed, QDCOUNT not 1, a
   // mapped name over 255 octets, `out` too small, ...): the caller answers SERVFAIL. `out` should
-  // hold 65535 octets. Does not check that the upstream's question is the one asked (the
+  // hold 65535 octets. A negative answer (NXDOMAIN, or NOERROR without answers) to a question the
+  // last applied name rule with a Rule::soa rewrote gets that SOA in place of the upstream's first
+  // SOA in the authority section (TTL and MINIMUM the lesser of both; without an upstream SOA,
+  // the rule's, added at the end of the authority section). Does not check that the upstream's question is the one asked (the
   // forwarder does). Never allocates, except that the first use of an `answer name/value` regex
   // on a thread compiles it (and a `continue` chain through regex rules is replayed).
   std::size_t Revert(std::span<const std::uint8_t> upstream_response, std::span<std::uint8_t> out) const;

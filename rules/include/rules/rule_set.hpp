@@ -55,7 +55,7 @@ void EvaluateNaive(std::span<const Rule> rules, const Question& in, Outcome& out
 // Implementation detail shared by EvaluateNaive and the compiled path (its owner may reshape it):
 // one rule.s match + rewrite applied to a question,
 // once a candidate is found. Returns false when the rule does not match `q`. On match, may set
-// out_status to kBadName.
+// out_status to kBadName (or kLocal for a LocalRule).
 bool ApplyRule(const Rule& rule, Question& q, Outcome::Status& out_status);
 
 }  // namespace dnsd::rules

@@ -1,10 +1,11 @@
-// Where a server block's rewrite rules come from, in order: CoreDNS `rewrite` lines, and dnsd's
-// `rewrite dnsd_rules PATH [{ reload DURATION }]` lines naming a YAML rule set whose rules stand
-// in the rule order where the line stands. Shared by the plugin (load and reload) and dnsd-rules.
+// Where a server block's rewrite rules come from, in order: CoreDNS `rewrite` lines, dnsd's
+// `rewrite dnsd_rules PATH [{ reload DURATION }]` lines naming a YAML rule set, and the DC/OS preset
+// `rewrite dnsd_dcos [{ OPTIONS }]`; the rules of each stand in the rule order where the line stands. Shared by the plugin (load and reload) and dnsd-rules.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "dnsd/config/corefile.hpp"
 #include "rules/ast.hpp"
+#include "rules/dcos_preset.hpp"
 #include "rules/rule_set.hpp"
 
 namespace dnsd::rules {
@@ -37,10 +39,12 @@ struct RulesFile {
   std::chrono::nanoseconds reload = kDefaultReload;  // 0: never reloaded
 };
 
-// One piece of the rule list: inline rules from rewrite lines, or one YAML file.
+// One piece of the rule list: inline rules from rewrite lines, one YAML file, or the DC/OS preset
+// (`dcos` set; `file` then is its mapping table, polled like a YAML file, or empty).
 struct RulePiece {
   std::vector<Rule> rules;
   std::optional<RulesFile> file;
+  std::shared_ptr<const DcosOptions> dcos;
 };
 
 struct RuleSources {
@@ -53,8 +57,9 @@ struct RuleSources {
 // the offending token.
 config::Parsed<RuleSources> ParseDirectives(std::span<const config::Directive* const> directives);
 
-// Reads the YAML files, joins all pieces in order (re-indexing rules 0..n-1) and compiles them.
-// With `stamps`, receives each file's stamp as read (in piece order, files only).
+// Reads the YAML files, expands the presets (reading their mapping tables), joins all pieces in
+// order (re-indexing rules 0..n-1) and compiles them. With `stamps`, receives each file's stamp as
+// read (in piece order, files only).
 RuleSet::Compiled Assemble(const RuleSources& sources, std::vector<FileStamp>* stamps = nullptr);
 
 // Reads and parses one YAML rule set file (errors: file:line:column).

@@ -60,6 +60,8 @@ inline std::string Describe(const Rule& rule) {
     out += "rcode " + match(r->match) + " " + std::to_string(r->from) + " -> " + std::to_string(r->to);
   } else if (const auto* cn = std::get_if<CnameRule>(&rule.body)) {
     out += "cname " + match(cn->match) + " -> " + cn->to;
+  } else if (const auto* l = std::get_if<LocalRule>(&rule.body)) {
+    out += "local " + match(l->match) + " rcode " + std::to_string(l->rcode);
   } else if (const auto* e = std::get_if<Edns0Rule>(&rule.body)) {
     static const char* kOptions[] = {"local", "nsid", "subnet"};
     static const char* kActions[] = {"set", "append", "replace", "unset"};

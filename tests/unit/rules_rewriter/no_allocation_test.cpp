@@ -110,5 +110,40 @@ TEST(RevertHotPath, RevertsATypicalResponseInAboutAMicrosecond) {
   EXPECT_LT(ns, 20000.0);  // generous: sanitizer and debug builds, a loaded 2-core machine
 }
 
+TEST(RevertHotPath, DoesNotAllocateForANegativeAnswerWithASynthesizedSoa) {
+  Rule rule = MakeRule(Name(MatchKind::kSuffix, ".marathon.mesos.", ".svc.cluster.local.", {Auto()}));
+  rule.soa = MesosSoa();
+  const std::vector<Rule> rules = Indexed({rule});
+  const Outcome outcome = MakeOutcome("foo.svc.cluster.local.", kA, kIN, {0});
+  const Bytes query = ClientQuery("Foo.Marathon.Mesos.", kA, kIN);
+  const Reverter reverter(std::span<const Rule>(rules), outcome, query);
+  Upstream upstream;
+  upstream.question = "foo.svc.cluster.local.";
+  upstream.rcode = LDNS_RCODE_NXDOMAIN;
+  upstream.authority = {
+      "cluster.local. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. 1 7200 1800 86400 5"};
+  const Bytes response = UpstreamWire(upstream);
+  std::array<std::uint8_t, 4096> out;
+  ASSERT_GT(reverter.Revert(response, out), 0u);
+  const long before = g_allocations.load();
+  const std::size_t n = reverter.Revert(response, out);
+  EXPECT_EQ(g_allocations.load() - before, 0);
+  EXPECT_GT(n, 0u);
+}
+
+TEST(LocalResponseHotPath, DoesNotAllocate) {
+  Rule local = MakeRule(LocalRule{{MatchKind::kSuffix, ".slave.mesos."}, 3});
+  local.soa = MesosSoa();
+  const std::vector<Rule> rules = Indexed({local});
+  Outcome outcome = MakeOutcome("a.slave.mesos.", kA, kIN, {0});
+  outcome.status = Outcome::Status::kLocal;
+  const Bytes query = ClientQuery("a.slave.mesos.", kA, kIN, Bytes{});
+  std::array<std::uint8_t, 512> out;
+  const long before = g_allocations.load();
+  const std::size_t n = BuildLocalResponse(rules, outcome, query, out);
+  EXPECT_EQ(g_allocations.load() - before, 0);
+  EXPECT_GT(n, 0u);
+}
+
 }  // namespace
 }  // namespace dnsd::rules::testing

@@ -54,6 +54,18 @@ inline std::vector<Rule> Indexed(std::vector<Rule> rules) {
   return rules;
 }
 
+// A preset-style legacy zone SOA (Mesos-DNS's names) with a TTL and MINIMUM the tests can tell apart.
+inline std::shared_ptr<const SoaParams> MesosSoa() {
+  auto soa = std::make_shared<SoaParams>();
+  soa->zone = "mesos.";
+  soa->mname = "ns1.mesos.";
+  soa->rname = "root.ns1.mesos.";
+  soa->serial = 1700000000;
+  soa->minimum = 30;
+  soa->ttl = 45;
+  return soa;
+}
+
 // The Outcome the rule engine would produce: `question` after the rules, `applied` in order.
 inline Outcome MakeOutcome(std::string_view question, std::uint16_t qtype, std::uint16_t qclass,
                            std::vector<std::uint32_t> applied) {

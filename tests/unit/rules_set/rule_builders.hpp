@@ -34,6 +34,12 @@ inline Rule TtlRuleOf(MatchKind kind, std::string pattern, std::uint32_t ttl, Mo
   rule.body = TtlRule{NameMatch{kind, std::move(pattern)}, ttl, ttl};
   return rule;
 }
+inline Rule LocalRuleOf(MatchKind kind, std::string pattern, std::uint16_t rcode = 3, Mode mode = Mode::kStop) {
+  Rule rule;
+  rule.mode = mode;
+  rule.body = LocalRule{NameMatch{kind, std::move(pattern)}, rcode};
+  return rule;
+}
 inline Rule Edns0RuleOf(Mode mode = Mode::kStop) {
   Rule rule;
   rule.mode = mode;

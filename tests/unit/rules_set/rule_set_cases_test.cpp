@@ -169,6 +169,23 @@ TEST(RuleSetCases, LongContinueChainIsTooManyRules) {
   Check({"exactly the limit is fine", rules, "a.b.", 1, 1, Status::kRewritten, "", 0, 0, first32});
 }
 
+TEST(RuleSetCases, LocalRuleEndsTheChain) {
+  Check({"exact local", {LocalRuleOf(kExact, "leader.mesos."), NameRuleOf(kSuffix, ".mesos.", ".x.")},
+         "leader.mesos.", 1, 1, Status::kLocal, "", 0, 0, {0}});
+  Check({"not matching: the next rule", {LocalRuleOf(kExact, "leader.mesos."), NameRuleOf(kSuffix, ".mesos.", ".x.")},
+         "a.mesos.", 1, 1, Status::kRewritten, "a.x.", 0, 0, {1}});
+  Check({"continue does not go past a local rule",
+         {LocalRuleOf(kSuffix, ".mesos.", 0, kContinue), NameRuleOf(kSuffix, ".mesos.", ".x.")}, "a.mesos.", 1, 1,
+         Status::kLocal, "", 0, 0, {0}});
+  Check({"after a continue chain: the rewritten question is kept",
+         {NameRuleOf(kSuffix, ".old.", ".mesos.", kContinue), LocalRuleOf(kPrefix, "x.")}, "x.a.old.", 1, 1,
+         Status::kLocal, "x.a.mesos.", 0, 0, {0, 1}});
+  Check({"regex local", {LocalRuleOf(kRegex, R"(^[^.]+\.slave\.mesos\.$)"), NameRuleOf(kSuffix, ".", ".x.")},
+         "a.slave.mesos.", 1, 1, Status::kLocal, "", 0, 0, {0}});
+  Check({"substring local", {TtlRuleOf(kSuffix, ".", 5, kContinue), LocalRuleOf(kSubstring, ".thisdcos.")},
+         "a.thisdcos.directory.", 1, 1, Status::kLocal, "", 0, 0, {0, 1}});
+}
+
 TEST(RuleSetCompile, InvalidRegexNamesTheRule) {
   std::vector<Rule> rules = Numbered({NameRuleOf(kExact, "a.", "b."), NameRuleOf(kRegex, "( x", "y")});
   rules[1].pos = SourcePosition{"Corefile", 7, 3};

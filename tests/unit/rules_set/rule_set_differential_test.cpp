@@ -80,8 +80,10 @@ class Generator {
       rule.body = ClassRule{Pick(classes_), Pick(classes_)};
     } else if (kind < 93) {
       rule.body = TtlRule{Match(), 5, 5};
-    } else if (kind < 97) {
+    } else if (kind < 95) {
       rule.body = RcodeRule{Match(), 3, 0};
+    } else if (kind < 98) {
+      rule.body = LocalRule{Match(), static_cast<std::uint16_t>(Chance(70) ? 3 : 0)};
     } else {
       rule.body = Edns0Rule{};
     }
@@ -110,6 +112,9 @@ std::string Describe(const std::vector<Rule>& rules) {
       out << "ttl " << kKinds[static_cast<int>(l->match.kind)] << " '" << l->match.pattern << "'";
     } else if (const auto* rc = std::get_if<RcodeRule>(&r.body)) {
       out << "rcode " << kKinds[static_cast<int>(rc->match.kind)] << " '" << rc->match.pattern << "'";
+    } else if (const auto* lo = std::get_if<LocalRule>(&r.body)) {
+      out << "local " << lo->rcode << " " << kKinds[static_cast<int>(lo->match.kind)] << " '" << lo->match.pattern
+          << "'";
     } else {
       out << "edns0";
     }
@@ -125,6 +130,7 @@ std::string NameFor(Generator& gen, const std::vector<Rule>& rules) {
   const NameMatch* match = nullptr;
   if (const auto* n = std::get_if<NameRule>(&rule.body)) match = &n->match;
   if (const auto* t = std::get_if<TtlRule>(&rule.body)) match = &t->match;
+  if (const auto* l = std::get_if<LocalRule>(&rule.body)) match = &l->match;
   if (match == nullptr || match->kind == MatchKind::kRegex) return gen.Name(0, 5);
   switch (match->kind) {
     case MatchKind::kExact: return match->pattern;
@@ -173,7 +179,7 @@ TEST(RuleSetDifferential, LargerSetsMatchNaiveEvaluation) { RunDifferential(1000
 TEST(RuleSetDifferential, SeesRewrittenOutcomesOften) {
   // Guard against a generator that never matches anything (a vacuous differential test).
   Generator gen(7);
-  int rewritten = 0, continued = 0, total = 0;
+  int rewritten = 0, continued = 0, local = 0, total = 0;
   for (int s = 0; s < 300; ++s) {
     std::vector<Rule> rules;
     for (int i = gen.Int(1, 12); i > 0; --i) rules.push_back(gen.RandomRule());
@@ -183,10 +189,12 @@ TEST(RuleSetDifferential, SeesRewrittenOutcomesOften) {
       EvaluateNaive(rules, QuestionOf(NameFor(gen, rules)), out);
       rewritten += out.status == Outcome::Status::kRewritten;
       continued += out.applied_count > 1;
+      local += out.status == Outcome::Status::kLocal;
     }
   }
   EXPECT_GT(rewritten, total / 4);
   EXPECT_GT(continued, total / 20);
+  EXPECT_GT(local, total / 100);  // local answers, after `continue` chains too
 }
 
 }  // namespace
