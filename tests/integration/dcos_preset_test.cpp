@@ -131,7 +131,10 @@ TEST_F(DcosPreset, SearchPathVariantsAreNxdomainWithoutAnUpstreamQuery) {
   }
   // The cluster's own names still go to the cluster DNS.
   const Samples before = Scrape();
-  ExpectA("foo.bar-default.svc.cluster.local.", {"10.10.0.1"});
+  auto r = Ask("foo.bar-default.svc.cluster.local.", LDNS_RR_TYPE_A);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->AnswerData(LDNS_RR_TYPE_A), Strings{"10.10.0.1"}) << r->ToString();
+  EXPECT_EQ(AnswerOwners(*r), Strings{"foo.bar-default.svc.cluster.local."}) << r->ToString();
   EXPECT_EQ(ForwardedSince(before), 1);
 }
 

@@ -124,9 +124,11 @@ class DcosPresetThroughDaemon : public rewrite::RewriteThroughDaemon {
 
  protected:
   // The Corefile: metrics, cache, `before` rewrite lines, the preset with `body` (no block when
-  // empty), forward to knot.
+  // empty), forward to knot. The cache's caps (3600 s, 1800 s) are above every TTL here and its
+  // denial minimum is 1 s (not 5), so the negative TTLs clients see are the preset's.
   std::string Corefile(const Strings& body, const Strings& before = {}) const {
-    std::string text = ".:@PORT@ {\n    prometheus 127.0.0.1:" + std::to_string(metrics_port_) + "\n    cache 30\n";
+    std::string text = ".:@PORT@ {\n    prometheus 127.0.0.1:" + std::to_string(metrics_port_) +
+                       "\n    cache {\n        denial 9984 1800 1\n    }\n";
     for (const auto& line : before) text += "    " + line + "\n";
     text += "    rewrite dnsd_dcos";
     if (!body.empty()) {
