@@ -101,10 +101,11 @@ class DcosPreset : public DcosPresetThroughDaemon {
     ExpectNoClusterNames(*r);
   }
   // Asks `name` and expects dnsd's own NXDOMAIN carrying `soa`, with nothing sent upstream.
-  void ExpectLocalNxdomain(const std::string& name, const Soa& soa, ldns_rr_type type = LDNS_RR_TYPE_A) {
+  void ExpectLocalNxdomain(const std::string& name, const Soa& soa, ldns_rr_type type = LDNS_RR_TYPE_A,
+                           QueryOptions options = {}) {
     SCOPED_TRACE(name);
     const Samples before = Scrape();
-    auto r = Ask(name, type);
+    auto r = Ask(name, type, options);
     ASSERT_TRUE(r) << "no reply";
     EXPECT_EQ(r->rcode(), LDNS_RCODE_NXDOMAIN) << r->ToString();
     EXPECT_EQ(r->question_name(), name);
@@ -218,6 +219,7 @@ TEST_F(DcosPreset, LeaderAndMasterNamesAreNxdomainWithTheMesosSoa) {
   ExpectLocalNxdomain("master.mesos.", MesosSoa());
   ExpectLocalNxdomain("_leader._tcp.mesos.", MesosSoa(), LDNS_RR_TYPE_SRV);
   ExpectLocalNxdomain("_leader._udp.mesos.", MesosSoa(), LDNS_RR_TYPE_SRV);
+  ExpectLocalNxdomain("master.mesos.", MesosSoa(), LDNS_RR_TYPE_AAAA, QueryOptions{}.Tcp());
 }
 
 // 6. `static leader NAME`: leader.mesos. answers NAME's records under the legacy name; master stays local.
@@ -278,6 +280,8 @@ TEST_F(DcosPresetTable, VipFromTheTable) {
   StartWithTable();
   ExpectA("payapi.marathon.l4lb.thisdcos.directory.", {"10.20.0.1"});
   ExpectA("payapi.marathon.l4lb.thisdcos.directory.", {"fd20::1"}, LDNS_RR_TYPE_AAAA);
+  ExpectA("payapi.marathon.dclb.thisdcos.directory.", {"10.20.0.1"});  // dcos-net's aliases
+  ExpectA("payapi.marathon.l4lb.thisdcos.global.", {"10.20.0.1"});
   ExpectLocalNxdomain("nosuchvip.marathon.l4lb.thisdcos.directory.", DirectorySoa("thisdcos.directory."));
 }
 
@@ -319,6 +323,9 @@ TEST_F(DcosPreset, ZoneApexAnswersItsSoaLocally) {
       EXPECT_GE(soa->serial + 2, loaded);
       EXPECT_LE(soa->serial, static_cast<uint32_t>(std::time(nullptr)) + 2);
     }
+    auto any = Ask(want.owner, LDNS_RR_TYPE_ANY);  // ANY at the apex: the SOA too
+    ASSERT_TRUE(any);
+    ExpectSoa(AnswerSoa(*any), want, *any);
     auto nodata = Ask(want.owner, LDNS_RR_TYPE_A);
     ASSERT_TRUE(nodata);
     EXPECT_EQ(nodata->rcode(), LDNS_RCODE_NOERROR) << nodata->ToString();
