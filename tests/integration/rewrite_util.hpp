@@ -107,6 +107,7 @@ class RewriteThroughDaemon : public ::testing::Test {
     }
   }
   static const Endpoint& upstream() { return upstream_->endpoint(); }
+  static const std::string& upstream_kind() { return upstream_->kind(); }  // "knot" or "nsd"
   Daemon& daemon() { return *daemon_; }
 
  private:
