@@ -77,14 +77,22 @@ inline Strings AdditionalOwners(const Reply& r, ldns_rr_type type) {
 }
 
 // Every owner and every name in record data of every section, lower-cased: what must not leak the
-// Kubernetes side of a rewrite back to a client that asked a legacy name.
+// Kubernetes side of a rewrite back to a client that asked a legacy name. The upstream's own NS
+// records and their glue (nsd adds them to positive answers; CoreDNS and knot do not) are left out:
+// no rule maps them.
 inline Strings AllNames(const Reply& r) {
-  Strings out;
+  Strings out, glue;
   for (const ldns_rr_list* section : {ldns_pkt_answer(r.pkt()), ldns_pkt_authority(r.pkt()),
                                       ldns_pkt_additional(r.pkt())}) {
     for (size_t i = 0; i < ldns_rr_list_rr_count(section); ++i) {
       const ldns_rr* rr = ldns_rr_list_rr(section, i);
-      out.push_back(rewrite::Str(ldns_rr_owner(rr)));
+      const std::string owner = rewrite::Str(ldns_rr_owner(rr));
+      if (section == ldns_pkt_authority(r.pkt()) && ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS) {
+        glue.push_back(rewrite::Str(ldns_rr_rdf(rr, 0)));
+        continue;
+      }
+      if (section == ldns_pkt_additional(r.pkt()) && std::find(glue.begin(), glue.end(), owner) != glue.end()) continue;
+      out.push_back(owner);
       for (size_t j = 0; j < ldns_rr_rd_count(rr); ++j) {
         if (ldns_rdf_get_type(ldns_rr_rdf(rr, j)) == LDNS_RDF_TYPE_DNAME) out.push_back(rewrite::Str(ldns_rr_rdf(rr, j)));
       }
