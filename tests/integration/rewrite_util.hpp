@@ -68,13 +68,7 @@ inline Bytes BuildQueryWithClass(const std::string& name, ldns_rr_type type, uin
 // One knot for the whole suite; a dnsd per test (each case has its own rules).
 class RewriteThroughDaemon : public ::testing::Test {
  public:
-  static void SetUpTestSuite() {
-    try {
-      upstream_ = std::make_unique<Upstream>();
-    } catch (const std::exception& e) {
-      setup_error_ = e.what();
-    }
-  }
+  static void SetUpTestSuite() { StartUpstream({}); }
   static void TearDownTestSuite() {
     upstream_.reset();
     setup_error_.clear();
@@ -104,7 +98,16 @@ class RewriteThroughDaemon : public ::testing::Test {
   std::optional<Reply> Ask(const std::string& name, ldns_rr_type type, QueryOptions options = {}) {
     return Query(daemon_->endpoint(), name, type, options);
   }
+  // A suite whose upstream serves another zone starts it from its own SetUpTestSuite.
+  static void StartUpstream(const UpstreamOptions& options) {
+    try {
+      upstream_ = std::make_unique<Upstream>(options);
+    } catch (const std::exception& e) {
+      setup_error_ = e.what();
+    }
+  }
   static const Endpoint& upstream() { return upstream_->endpoint(); }
+  static const std::string& upstream_kind() { return upstream_->kind(); }  // "knot" or "nsd"
   Daemon& daemon() { return *daemon_; }
 
  private:
