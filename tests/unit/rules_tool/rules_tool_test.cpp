@@ -18,6 +18,7 @@ namespace {
 
 using testing_support::RulesTool;
 using testing_support::ToolRun;
+using testing_support::Slurp;
 namespace fs = std::filesystem;
 
 const char* kCorefile =
