@@ -158,6 +158,27 @@ TEST(CommandLine, DnsPortFlagSetsThePortOfBlocksWithoutOne) {
   EXPECT_TRUE(st.exited && st.code == 0) << st.Describe();
 }
 
+// No -conf and no ./Corefile: the built-in default, whose DC/OS preset answers leader.mesos itself
+// (NXDOMAIN with the synthesized mesos. SOA), so this needs no resolver at all.
+TEST(CommandLine, BuiltInDefaultAnswersLegacyNamesWithThePreset) {
+  uint16_t port = FreePort();
+  TempDir dir("dnsd-default");
+  ChildProcess dnsd({DaemonBinary(), "-dns.port", std::to_string(port)}, dir / "stdout", dir / "stderr");
+  std::optional<Reply> reply;
+  for (int n = 0; n < 100 && !reply && dnsd.Running(); ++n) {
+    reply = Query({"127.0.0.1", port}, "Leader.Mesos.", LDNS_RR_TYPE_A, QueryOptions{}.Timeout(200ms));
+    if (!reply) std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(reply.has_value()) << "the built-in default does not answer on " << port << "\n"
+                                 << ReadFile(dir / "stderr");
+  EXPECT_EQ(reply->rcode(), LDNS_RCODE_NXDOMAIN) << reply->ToString();
+  ASSERT_TRUE(reply->AuthoritySoa().has_value()) << reply->ToString();
+  EXPECT_NE(reply->AuthoritySoa()->find("ns1.mesos. root.ns1.mesos."), std::string::npos) << *reply->AuthoritySoa();
+  EXPECT_EQ(reply->question_name(), "Leader.Mesos.");
+  ExitStatus st = dnsd.Stop(SIGTERM, 10000ms);
+  EXPECT_TRUE(st.exited && st.code == 0) << st.Describe();
+}
+
 }  // namespace
 }  // namespace dnsd::it
 
