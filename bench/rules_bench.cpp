@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rules/ast.hpp"
+#include "rules/dcos_preset.hpp"
 #include "rules/question.hpp"
 #include "rules/rule_set.hpp"
 
@@ -171,5 +172,48 @@ void BM_MemoryPerExactRule(benchmark::State& state) {
 BENCHMARK(BM_MemoryPerExactRule)->Arg(100000)->Iterations(1);
 
 }  // namespace
+
+// The DC/OS preset with its defaults (rewrite dnsd_dcos): names of every family (Arg 0), or
+// Kubernetes names the preset leaves alone (Arg 1, what a cluster forwarder mostly sees).
+void BM_EvaluatePreset(benchmark::State& state) {
+  dnsd::rules::DcosExpansion expansion = dnsd::rules::ExpandDcos(dnsd::rules::DcosOptions{}, 1);
+  if (expansion.error) {
+    state.SkipWithError(expansion.error->message.c_str());
+    return;
+  }
+  const std::size_t rule_count = expansion.rules.size();
+  RuleSet::Compiled compiled = RuleSet::Compile(std::move(expansion.rules));
+  if (!compiled.ok()) {
+    state.SkipWithError(compiled.error.message.c_str());
+    return;
+  }
+  const std::vector<std::string> legacy = {
+      "foo.bar.marathon.mesos.", "api.pay.prod.marathon.mesos.", "web.marathon.mesos.",
+      "_foo._tcp.bar.marathon.mesos.", "_http._api._tcp.marathon.mesos.", "task.marathon.slave.mesos.",
+      "leader.mesos.", "broker.kafka.mesos.", "app.marathon.autoip.dcos.thisdcos.directory.",
+      "kafka-0-broker.kafka.autoip.dcos.thisdcos.directory.", "app.grp.containerip.dcos.thisdcos.directory.",
+      "payapi.marathon.l4lb.thisdcos.directory.", "foo.bar.marathon.mesos.pay.svc.cluster.local.",
+      "mesos."};
+  const std::vector<std::string> k8s = {
+      "foo.bar-default.svc.cluster.local.", "kubernetes.default.svc.cluster.local.", "debian.org.",
+      "_http._tcp.api.pay-prod-default.svc.cluster.local.", "www.example.com.", "10.0.96.10.in-addr.arpa."};
+  const std::vector<std::string>& names = state.range(0) == 0 ? legacy : k8s;
+  std::vector<Question> queries(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    queries[i].name.Assign(names[i]);
+    queries[i].qtype = 1;
+    queries[i].qclass = 1;
+  }
+  Outcome out;
+  std::size_t i = 0, matched = 0;
+  for (auto _ : state) {
+    compiled.rule_set->Evaluate(queries[i++ % queries.size()], out);
+    matched += out.status != Outcome::Status::kNoMatch;
+    benchmark::DoNotOptimize(out);
+  }
+  state.counters["rules"] = static_cast<double>(rule_count);
+  state.counters["match_ratio"] = static_cast<double>(matched) / static_cast<double>(i);
+}
+BENCHMARK(BM_EvaluatePreset)->Arg(0)->Arg(1);
 
 BENCHMARK_MAIN();

@@ -2,7 +2,9 @@
 # Rewrite load benchmark: dnsd forwarding Kubernetes names (a) against dnsd rewriting legacy names
 # (DC/OS-style regex and suffix rules plus N exact rules from a YAML rule set) and forwarding them
 # (b), both to the same knotd, driven by the same dnsperf settings. Reports queries per server
-# CPU-second for both and their ratio (the rewrite issue's target: b/a >= 0.90).
+# CPU-second for both and their ratio (the rewrite issue's target: b/a >= 0.90). A third run (c)
+# asks the Marathon names through the DC/OS preset (`rewrite dnsd_dcos`: its whole expansion, plus
+# the legacy-name report that counts every legacy query), the preset's cost next to plain rewrite.
 set -u
 
 usage() {
@@ -20,17 +22,18 @@ usage: $0 [options]
   -s CPUS      pin dnsd with taskset -c CPUS
   -C CPUS      pin dnsperf and knotd with taskset -c CPUS
   -o FILE      also write the markdown report to FILE
+  -P           skip run (c), the DC/OS preset
   -x           strict: exit 1 if a run answered nothing or dnsd exited badly
 USAGE
 }
 
 DURATION=10 CLIENTS=20 OUTSTANDING=200 THREADS=1 EXACT=1000 DNSD_BIN="" PIN_SERVER="" PIN_CLIENT=""
-OUT="" STRICT=0 PROBLEMS=0 KINDS=regex,suffix,exact RATE=""
-while getopts "l:c:q:Q:t:e:k:d:s:C:o:xh" opt; do
+OUT="" STRICT=0 PROBLEMS=0 KINDS=regex,suffix,exact RATE="" PRESET=1
+while getopts "l:c:q:Q:t:e:k:d:s:C:o:Pxh" opt; do
   case $opt in
     l) DURATION=$OPTARG ;; c) CLIENTS=$OPTARG ;; q) OUTSTANDING=$OPTARG ;; t) THREADS=$OPTARG ;;
     e) EXACT=$OPTARG ;; k) KINDS=$OPTARG ;; Q) RATE=$OPTARG ;; d) DNSD_BIN=$OPTARG ;; s) PIN_SERVER=$OPTARG ;; C) PIN_CLIENT=$OPTARG ;;
-    o) OUT=$OPTARG ;; x) STRICT=1 ;; h) usage; exit 0 ;; *) usage >&2; exit 2 ;;
+    o) OUT=$OPTARG ;; P) PRESET=0 ;; x) STRICT=1 ;; h) usage; exit 0 ;; *) usage >&2; exit 2 ;;
   esac
 done
 
@@ -49,10 +52,12 @@ start_knot "$THREADS" "$THREADS"
 
 # (a) the Kubernetes names knot serves; (b) the same answers asked by legacy names. Same type mix.
 PLAIN="$PEERS_DIR/plain.txt" LEGACY="$PEERS_DIR/legacy.txt" RULES="$PEERS_DIR/rules.yaml"
-: > "$PLAIN"; : > "$LEGACY"
+MARATHON="$PEERS_DIR/marathon.txt"
+: > "$PLAIN"; : > "$LEGACY"; : > "$MARATHON"
 for j in 1 2 3; do for i in 1 2 3 4 5; do
   for t in A AAAA SRV TXT; do
     echo "svc$i.ns$j-default.svc.cluster.local $t" >> "$PLAIN"
+    echo "svc$i.ns$j.marathon.mesos $t" >> "$MARATHON"
     case ",$KINDS," in *,regex,*) echo "svc$i.ns$j.marathon.mesos $t" >> "$LEGACY" ;; esac
     case ",$KINDS," in *,suffix,*) echo "svc$i.ns$j-default.l4lb.thisdcos.directory $t" >> "$LEGACY" ;; esac
     case ",$KINDS," in *,exact,*) echo "legacy$(( (j - 1) * 5 + i )).apps.internal $t" >> "$LEGACY" ;; esac
@@ -80,6 +85,9 @@ REWRITE_BODY="rewrite dnsd_rules $RULES
     rewrite name regex (.*)\\.(.*)\\.marathon\\.mesos {1}.{2}-default.svc.cluster.local answer auto
     forward . 127.0.0.1:$KNOT_PORT"
 PLAIN_BODY="forward . 127.0.0.1:$KNOT_PORT"
+# The preset's defaults map svcI.nsJ.marathon.mesos onto svcI.nsJ-default.svc.cluster.local.
+PRESET_BODY="rewrite dnsd_dcos
+    forward . 127.0.0.1:$KNOT_PORT"
 
 bin=$DNSD_BIN
 if [ -n "$PIN_SERVER" ]; then
@@ -121,6 +129,8 @@ run_one() {
 run_one "plain forward (k8s names)" "$PLAIN_BODY" "$PLAIN"
 LEGACY_LABEL="rewrite + forward (legacy names: $KINDS; $EXACT exact + suffix + regex rules)"
 run_one "$LEGACY_LABEL" "$REWRITE_BODY" "$LEGACY"
+PRESET_LABEL="DC/OS preset + report + forward (svcI.nsJ.marathon.mesos)"
+[ "$PRESET" = 1 ] && run_one "$PRESET_LABEL" "$PRESET_BODY" "$MARATHON"
 
 {
   echo "### Rewrite load: udp, ${DURATION}s per run, $THREADS thread(s)"
@@ -135,6 +145,10 @@ run_one "$LEGACY_LABEL" "$REWRITE_BODY" "$LEGACY"
   a=${PER_CPU["plain forward (k8s names)"]:-} b=${PER_CPU["$LEGACY_LABEL"]:-}
   if [ -n "$a" ] && [ -n "$b" ] && [ "$a" != inf ] && [ "$b" != inf ]; then
     awk -v a="$a" -v b="$b" 'BEGIN { printf "Queries per CPU-second: plain %d, rewrite %d, ratio rewrite/plain **%.2f** (target >= 0.90).\n", a, b, b / a }'
+    c=${PER_CPU["$PRESET_LABEL"]:-}
+    if [ -n "$c" ] && [ "$c" != inf ]; then
+      awk -v a="$a" -v c="$c" 'BEGIN { printf "DC/OS preset: %d queries per CPU-second, ratio preset/plain **%.2f**.\n", c, c / a }'
+    fi
   else
     echo "No ratio: a run is missing."
   fi

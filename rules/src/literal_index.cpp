@@ -107,6 +107,36 @@ std::uint32_t LiteralIndex::Lowest(std::string_view text, std::uint32_t from, st
   return best;
 }
 
+std::size_t LiteralIndex::Collect(std::string_view text, std::span<std::uint32_t> out) const {
+  std::size_t n = 0;
+  auto add = [&](std::uint32_t rule) {
+    if (n < out.size()) out[n] = rule;
+    ++n;
+  };
+  if (!automaton_) {
+    for (const auto& [literal, rule] : literals_) {
+      if (text.find(literal) != std::string_view::npos) add(rule);
+    }
+    return n > out.size() ? out.size() + 1 : n;  // literals_ is in rule order: already sorted
+  }
+  auto add_state = [&](const State& s) {
+    for (std::uint32_t i = 0; i < s.rules_count; ++i) add(rules_[s.rules_begin + i]);
+  };
+  add_state(states_[0]);
+  std::uint32_t state = 0;
+  for (char ch : text) {
+    state = Step(state, static_cast<unsigned char>(ch));
+    for (std::uint32_t o = states_[state].rules_count > 0 ? state : states_[state].output_link; o != kNone;
+         o = states_[o].output_link) {
+      add_state(states_[o]);
+    }
+    if (n > out.size()) return out.size() + 1;
+  }
+  std::sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n));
+  return static_cast<std::size_t>(std::unique(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n)) -
+                                  out.begin());
+}
+
 std::size_t LiteralIndex::MemoryBytes() const {
   std::size_t bytes = states_.capacity() * sizeof(State) + edge_chars_.capacity() +
                       edge_targets_.capacity() * sizeof(std::uint32_t) + rules_.capacity() * sizeof(std::uint32_t);

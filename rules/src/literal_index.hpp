@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,9 @@ class LiteralIndex {
 
   // Lowest rule >= from and < best whose literal occurs in `text`; `best` when none.
   std::uint32_t Lowest(std::string_view text, std::uint32_t from, std::uint32_t best) const;
+  // Every rule whose literal occurs in `text`, ascending and distinct, into `out`, in one pass.
+  // Returns the count, or out.size() + 1 when they do not all fit (then use Lowest).
+  std::size_t Collect(std::string_view text, std::span<std::uint32_t> out) const;
   std::size_t MemoryBytes() const;
 
  private:

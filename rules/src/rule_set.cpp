@@ -8,6 +8,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,8 +66,18 @@ struct RuleSet::Impl {
   std::vector<std::uint32_t> always;
 
   std::optional<RuleError> Add(const Rule& rule);
-  std::uint32_t FindFirst(const Question& q, std::uint32_t from) const;
-  std::uint32_t BestNamed(std::string_view name, std::uint32_t from, std::uint32_t best) const;
+  // The regex rules whose prefilter literal is in the current question name, collected once per
+  // name rather than rescanned for each candidate that fails (the DC/OS preset keys a dozen
+  // regexes on "marathon.mesos": bench/rules_bench BM_EvaluatePreset). Per Evaluate call, on the stack.
+  struct RegexCandidates {
+    std::array<std::uint32_t, 32> rules;
+    std::size_t count = 0;
+    bool valid = false;     // collected for the current name
+    bool overflow = false;  // more than fit: fall back to LiteralIndex::Lowest
+  };
+  std::uint32_t FindFirst(const Question& q, std::uint32_t from, RegexCandidates* cache = nullptr) const;
+  std::uint32_t BestNamed(std::string_view name, std::uint32_t from, std::uint32_t best,
+                          RegexCandidates* cache = nullptr) const;
   const Regex* RegexOf(std::uint32_t rule) const;
 };
 
@@ -141,8 +152,8 @@ std::optional<RuleError> RuleSet::Impl::Add(const Rule& rule) {
 
 // Lowest rule >= from (and < best) whose name match accepts `name`, over the name indexes; a
 // prefiltered regex rule is returned as a candidate when its literal is in the name.
-std::uint32_t RuleSet::Impl::BestNamed(std::string_view name, std::uint32_t from,
-                                       std::uint32_t best) const {
+std::uint32_t RuleSet::Impl::BestNamed(std::string_view name, std::uint32_t from, std::uint32_t best,
+                                       RegexCandidates* cache) const {
   // Reversed parts: suffix tails at every depth, exact rules where the whole name is consumed.
   std::uint32_t node = detail::PartTrie::root();
   for (std::size_t end = name.size();;) {
@@ -173,7 +184,21 @@ std::uint32_t RuleSet::Impl::BestNamed(std::string_view name, std::uint32_t from
   // A regex whose literal is in the name is a candidate: applying it runs the regex once (with
   // groups), and if it does not match after all the loop goes on from the next index. Regexes
   // without a literal are run here, in order, up to that candidate.
-  std::uint32_t candidate = regex_literals.Lowest(name, from, best);
+  std::uint32_t candidate = best;
+  if (cache != nullptr && !cache->valid) {
+    const std::size_t n = regex_literals.Collect(name, cache->rules);
+    cache->overflow = n > cache->rules.size();
+    cache->count = cache->overflow ? 0 : n;
+    cache->valid = true;
+  }
+  if (cache != nullptr && !cache->overflow) {
+    const std::uint32_t* begin = cache->rules.data();
+    const std::uint32_t* end = begin + cache->count;
+    const std::uint32_t* it = std::lower_bound(begin, end, from);
+    if (it != end && *it < best) candidate = *it;
+  } else {
+    candidate = regex_literals.Lowest(name, from, best);
+  }
   for (auto it = std::lower_bound(unfiltered_regexes.begin(), unfiltered_regexes.end(), from);
        it != unfiltered_regexes.end() && *it < candidate; ++it) {
     if (detail::NameMatches(*detail::QueryNameMatch(rules[*it]), RegexOf(*it)->re.get(), name)) {
@@ -184,7 +209,7 @@ std::uint32_t RuleSet::Impl::BestNamed(std::string_view name, std::uint32_t from
   return candidate;
 }
 
-std::uint32_t RuleSet::Impl::FindFirst(const Question& q, std::uint32_t from) const {
+std::uint32_t RuleSet::Impl::FindFirst(const Question& q, std::uint32_t from, RegexCandidates* cache) const {
   std::uint32_t best = detail::kNoRule;
   for (auto it = std::lower_bound(always.begin(), always.end(), from); it != always.end(); ++it) {
     if (detail::QuestionMatches(rules[*it], q)) {
@@ -192,7 +217,7 @@ std::uint32_t RuleSet::Impl::FindFirst(const Question& q, std::uint32_t from) co
       break;
     }
   }
-  return BestNamed(q.name.view(), from, best);
+  return BestNamed(q.name.view(), from, best, cache);
 }
 
 const RuleSet::Impl::Regex* RuleSet::Impl::RegexOf(std::uint32_t rule) const {
@@ -224,15 +249,19 @@ RuleSet::~RuleSet() = default;
 
 void RuleSet::Evaluate(const Question& in, Outcome& out) const {
   const Impl& impl = *impl_;
+  Impl::RegexCandidates candidates;
   detail::RunRules(
       impl.rules, in, out,
-      [&](const Question& q, std::uint32_t from) { return impl.FindFirst(q, from); },
+      [&](const Question& q, std::uint32_t from) { return impl.FindFirst(q, from, &candidates); },
       [&](std::uint32_t index, Question& q) {
         const Impl::Regex* regex = nullptr;
         const NameMatch* match = detail::QueryNameMatch(impl.rules[index]);
         if (match != nullptr && match->kind == MatchKind::kRegex) regex = impl.RegexOf(index);
-        return detail::ApplyStep(impl.rules[index], regex ? regex->re.get() : nullptr,
-                                 regex ? std::string_view(regex->to) : std::string_view(), q);
+        const detail::StepResult result = detail::ApplyStep(
+            impl.rules[index], regex ? regex->re.get() : nullptr,
+            regex ? std::string_view(regex->to) : std::string_view(), q);
+        if (result != detail::StepResult::kNoMatch) candidates.valid = false;  // the name may have changed
+        return result;
       });
 }
 
