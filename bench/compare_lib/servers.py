@@ -2,6 +2,8 @@
 
   cache        a cache of CACHE_ENTRIES answers in front of the upstream (dnsd, CoreDNS: `cache`;
                dnsdist: its packet cache; Unbound: its message and RRset caches, forwarding `.`).
+  forward      forwarding only, no cache: every query goes upstream. Unbound always caches, so it
+               sits this one out.
   rewrite3     legacy names rewritten by 3 rules (exact, suffix, regex, all `answer auto`), no cache:
                every query is rewritten, forwarded and its answer mapped back.
   rewrite100k  the same with 99,998 exact rules before the suffix and regex rules.
@@ -15,10 +17,10 @@ every server: each is measured doing only the job."""
 import os
 
 from .proc import Child, wait_until
-from .upstream import APP_NAMES, app_name, find_program, hot_address, hot_name
+from .upstream import APP_NAMES, app_address, app_name, find_program, hot_address, hot_name
 
 CACHE_ENTRIES = 200000
-PROFILES = ("cache", "rewrite3", "rewrite100k", "preset")
+PROFILES = ("cache", "forward", "rewrite3", "rewrite100k", "preset")
 
 
 def rewrite_rules(profile):
@@ -51,7 +53,7 @@ class Server:
         self.profile = None
 
     def supports(self, profile):
-        return profile == "cache"
+        return profile in ("cache", "forward")
 
     def version(self):
         return ""
@@ -68,8 +70,9 @@ class Server:
         argv = self.net.server_cmd(["taskset", "-c", self.cpus] + argv)
         self.child = Child(self.name, argv, os.path.join(directory, "server.log"),
                            env=dict(os.environ, **env), cwd=directory)
-        probe = {"cache": hot_name(1), "preset": "svc1.app.marathon.mesos"}.get(profile, "legacy1.apps.internal")
-        want = [hot_address(1)] if profile == "cache" else ["10.1.0.1"]
+        probe = {"cache": hot_name(1), "forward": app_name(1),
+                 "preset": "svc1.app.marathon.mesos"}.get(profile, "legacy1.apps.internal")
+        want = [hot_address(1)] if profile == "cache" else [app_address(1)]
         # A 100,000-rule Corefile takes CoreDNS a while to set up.
         if not wait_until(lambda: dig(self.net.server_ip, self.port, probe) == want, 120, self.child):
             self.stop()
@@ -96,7 +99,7 @@ class CorefileServer(Server):
             body.append(f"cache {{\n        success {CACHE_ENTRIES}\n        denial {CACHE_ENTRIES}\n    }}")
         elif profile == "preset":
             body.append("rewrite dnsd_dcos")
-        else:
+        elif profile != "forward":
             body.extend(rewrite_rules(profile))
         body.append(f"forward . {self.upstream}")
         return f".:{self.port} {{\n" + "".join(f"    {line}\n" for line in body) + "}\n"
@@ -122,7 +125,7 @@ class CoreDns(CorefileServer):
     label = "CoreDNS"
 
     def supports(self, profile):
-        return profile in ("cache", "rewrite3", "rewrite100k")
+        return profile in ("cache", "forward", "rewrite3", "rewrite100k")
 
 
 class Dnsdist(Server):
@@ -137,9 +140,10 @@ class Dnsdist(Server):
                  f"setLocal('{listen}', {{reusePort=true, maxInFlight=128}})"]
         lines += [f"addLocal('{listen}', {{reusePort=true, maxInFlight=128}})" for _ in range(t - 1)]
         lines.append(f"newServer{{address='{self.upstream}', sockets={t}, checkInterval=3600}}")
-        lines.append(f"pc = newPacketCache({CACHE_ENTRIES}, {{maxTTL=86400, minTTL=0, temporaryFailureTTL=60, "
-                     "staleTTL=60, dontAge=false, numberOfShards=20})")
-        lines.append("getPool(''):setCache(pc)")
+        if profile == "cache":
+            lines.append(f"pc = newPacketCache({CACHE_ENTRIES}, {{maxTTL=86400, minTTL=0, temporaryFailureTTL=60, "
+                         "staleTTL=60, dontAge=false, numberOfShards=20})")
+            lines.append("getPool(''):setCache(pc)")
         path = os.path.join(directory, "dnsdist.lua")
         with open(path, "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -149,6 +153,9 @@ class Dnsdist(Server):
 class Unbound(Server):
     name = "unbound"
     label = "Unbound"
+
+    def supports(self, profile):
+        return profile == "cache"
 
     def command(self, profile, directory):
         path = os.path.join(directory, "unbound.conf")

@@ -3,7 +3,7 @@
 import os
 from dataclasses import dataclass
 
-from .upstream import APP_NAMES, HOT_NAMES, app_address, hot_address, hot_name
+from .upstream import APP_NAMES, HOT_NAMES, app_address, app_name, hot_address, hot_name
 
 
 @dataclass(frozen=True)
@@ -18,11 +18,13 @@ class Workload:
     outstanding: int = 0      # dnsperf -q for this workload (0: the run's --outstanding)
 
 
+# In run order: consecutive workloads with the same profile and workers share one start of the servers.
 WORKLOADS = (
     Workload("hits", "cache hits (1,000 hot names, warmed)", "cache", 1, "hot"),
     Workload("misses", "misses through forward (every name new: cache miss, forward, insert)", "cache", 1, "miss"),
     Workload("tcp", "cache hits over TCP, pipelined", "cache", 1, "hot", mode="tcp"),
     Workload("latency", "latency at a fixed rate (cache hits)", "cache", 1, "hot", fixed_rate=True),
+    Workload("forward", "forwarding only, no cache (Kubernetes names; every query upstream)", "forward", 1, "k8s"),
     Workload("rewrite3", "legacy names through rewrite, 3 rules (no cache)", "rewrite3", 1, "legacy3"),
     # 20 outstanding: CoreDNS walks its rules one by one and answers ~80 queries/s here; 200 in
     # flight would wait seconds in its queue and count as lost.
@@ -35,15 +37,18 @@ WORKLOADS = (
 )
 
 # Workloads that appear in the throughput tables and plots, in order.
-THROUGHPUT = ("hits", "misses", "tcp", "rewrite3", "rewrite100k", "preset", "hits-2w", "misses-2w")
+THROUGHPUT = ("hits", "misses", "forward", "tcp", "rewrite3", "rewrite100k", "preset", "hits-2w", "misses-2w")
 
 
 def legacy_names(kind):
     """(name, expected A) of the rewrite workloads: per app a regex name, a suffix name and an exact
     one (rewrite3 has a single exact rule; rewrite100k's exact names are spread over its rules);
-    the preset's: Marathon names only."""
+    the preset's: Marathon names only; k8s: the names they are rewritten to."""
     names = []
     for n in range(1, APP_NAMES + 1):
+        if kind == "k8s":
+            names.append((app_name(n), app_address(n)))
+            continue
         names.append((f"svc{n}.app.marathon.mesos", app_address(n)))
         if kind == "marathon":
             continue
@@ -67,7 +72,7 @@ def write_query_files(directory):
     files["hot"] = os.path.join(directory, "hot.txt")
     with open(files["hot"], "w") as f:
         f.writelines(f"{hot_name(n)} A\n" for n in range(1, HOT_NAMES + 1))
-    for kind in ("legacy3", "legacy100k", "marathon"):
+    for kind in ("k8s", "legacy3", "legacy100k", "marathon"):
         files[kind] = os.path.join(directory, f"{kind}.txt")
         with open(files[kind], "w") as f:
             f.writelines(f"{name} A\n" for name, _ in legacy_names(kind))
