@@ -2,6 +2,7 @@
 #include "dnsd/plugins/forward/worker.hpp"
 
 #include <algorithm>
+#include <boost/asio/defer.hpp>
 #include <cerrno>
 
 #include "dnsd/metrics/responder.hpp"
@@ -14,7 +15,8 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 constexpr std::size_t kMaxDatagram = 65535;
-constexpr int kMaxReadsPerWakeup = 256;  // drain, but let other handlers run now and then
+constexpr std::size_t kMaxReadsPerWakeup = 256;  // drain, but let other handlers run now and then
+constexpr std::size_t kSendBatch = 64;  // datagrams per sendmmsg call
 
 }  // namespace
 
@@ -25,8 +27,14 @@ Worker::Worker(asio::io_context& io, std::shared_ptr<SharedState> shared, unsign
       options_(shared_->options),
       random_(std::move(random)),
       sockets_(shared_->pool->size()),
-      datagram_(kMaxDatagram),
+      timer_(io),
+      datagrams_(new std::uint8_t[kReadBatch * kMaxDatagram]),
       counters_(&ForwardMetrics::Get().Worker(index)) {
+  for (std::size_t i = 0; i < kReadBatch; ++i) {
+    read_vectors_[i] = {datagrams_.get() + i * kMaxDatagram, kMaxDatagram};
+    read_messages_[i].msg_hdr.msg_iov = &read_vectors_[i];
+    read_messages_[i].msg_hdr.msg_iovlen = 1;
+  }
   for (auto& set : sockets_)
     set.active.resize(std::max<std::size_t>(1, options_.udp_sockets_per_upstream));
   for (std::size_t i = 0; i < shared_->pool->size(); ++i) {
@@ -73,17 +81,18 @@ void Worker::Forward(pipeline::Transaction& tx) {
   ex->attempts = 0;
   ex->failovers = 0;
   ex->failure.kind = pipeline::FailureKind::kNone;
-  ex->deadline = Clock::now() + options_.overall_timeout;
-  NextAttempt(ex);
+  const Clock::time_point now = Clock::now();
+  ex->deadline = now + options_.overall_timeout;
+  NextAttempt(ex, now);
 }
 
 // CoreDNS's loop: walk the policy order (wrapping while time remains), skip Down upstreams, and
 // when every one is Down try a random one once.
-void Worker::NextAttempt(Exchange* ex) {
+void Worker::NextAttempt(Exchange* ex, Clock::time_point now) {
   const std::size_t n = shared_->pool->size();
   while (true) {
     // 3 passes at most: enough to retry lost UDP packets, and no spinning on refusing upstreams.
-    if (Clock::now() >= ex->deadline || ex->attempts >= 3 * n) return Fail(ex);
+    if (now >= ex->deadline || ex->attempts >= 3 * n) return Fail(ex);
     if (ex->next >= n) {
       ex->next = 0;
       ex->down_skips = 0;
@@ -97,25 +106,19 @@ void Worker::NextAttempt(Exchange* ex) {
     ++ex->attempts;
     bool tcp = (*shared_->pool)[index].tls || options_.force_tcp ||
                (ex->tx->transport() == pipeline::Transport::kTcp && !options_.prefer_udp);
-    return StartAttempt(ex, index, tcp);
+    return StartAttempt(ex, index, tcp, now);
   }
 }
 
-void Worker::StartAttempt(Exchange* ex, std::size_t upstream, bool tcp) {
+void Worker::StartAttempt(Exchange* ex, std::size_t upstream, bool tcp, Clock::time_point now) {
   ex->upstream = upstream;
   ex->tcp = tcp;
   ex->fresh_tcp_retry = false;
   ex->tcp_connected = false;
   ex->upstream_id = NewId();
-  ex->attempt_start = Clock::now();
+  ex->attempt_start = now;
   auto remaining = ex->deadline - ex->attempt_start;
-  ex->timer.expires_after(std::min<Clock::duration>(options_.attempt_timeout, remaining));
-  ex->timer.async_wait([self = shared_from_this(), ex, generation = ex->generation](error_code ec) {
-    if (ec || self->shut_down_ || ex->generation != generation) return;
-    self->NoteFailure(ex, ex->tcp && !ex->tcp_connected ? pipeline::NetOp::kDial : pipeline::NetOp::kRead,
-                      pipeline::kFailureTimeout);
-    self->AttemptFailed(ex);
-  });
+  StartTimeout(ex, ex->attempt_start + std::min<Clock::duration>(options_.attempt_timeout, remaining));
   if (tcp) return SendTcp(ex);
   if (!SendUdp(ex)) AttemptFailed(ex);
 }
@@ -153,13 +156,57 @@ void Worker::AttemptFailed(Exchange* ex) {
 
 void Worker::EndAttempt(Exchange* ex) {
   ++ex->generation;
-  ex->timer.cancel();
+  StopTimeout(ex);
   if (ex->udp) Unregister(ex);
   if (ex->conn) {
     error_code ignored;
     ex->conn->socket.close(ignored);
     ex->conn.reset();
   }
+}
+
+// One timer for all attempts instead of one each: arming and cancelling a steady_timer per query
+// cost a timer-queue insert, a cancel and a posted completion (bench/load/forward_load.sh).
+void Worker::StartTimeout(Exchange* ex, Clock::time_point due) {
+  ex->attempt_due = due;
+  Exchange* before = last_due_;
+  while (before != nullptr && before->attempt_due > due) before = before->due_before;
+  ex->due_before = before;
+  ex->due_after = before ? before->due_after : first_due_;
+  (ex->due_after ? ex->due_after->due_before : last_due_) = ex;
+  (before ? before->due_after : first_due_) = ex;
+  ex->timing = true;
+  // An answered head leaves the timer as it is: it wakes early once and re-arms for the next.
+  if (due < timer_at_) ArmTimer(due);
+}
+
+void Worker::StopTimeout(Exchange* ex) {
+  if (!ex->timing) return;
+  (ex->due_before ? ex->due_before->due_after : first_due_) = ex->due_after;
+  (ex->due_after ? ex->due_after->due_before : last_due_) = ex->due_before;
+  ex->due_before = ex->due_after = nullptr;
+  ex->timing = false;
+}
+
+void Worker::ArmTimer(Clock::time_point at) {
+  timer_at_ = at;
+  timer_.expires_at(at);  // cancels the wait for a later time, if any
+  timer_.async_wait(WithMemory(timer_memory_, [self = shared_from_this()](error_code ec) {
+    if (ec || self->shut_down_) return;
+    self->OnTimer();
+  }));
+}
+
+void Worker::OnTimer() {
+  timer_at_ = Clock::time_point::max();
+  const Clock::time_point now = Clock::now();
+  while (first_due_ != nullptr && first_due_->attempt_due <= now) {
+    Exchange* ex = first_due_;
+    NoteFailure(ex, ex->tcp && !ex->tcp_connected ? pipeline::NetOp::kDial : pipeline::NetOp::kRead,
+                pipeline::kFailureTimeout);
+    AttemptFailed(ex);  // takes it off the list
+  }
+  if (first_due_ != nullptr && first_due_->attempt_due < timer_at_) ArmTimer(first_due_->attempt_due);
 }
 
 void Worker::Answer(Exchange* ex, std::span<std::uint8_t> reply) {
@@ -228,7 +275,7 @@ Worker::Exchange* Worker::Acquire() {
   ++in_use_;
   Exchange* ex;
   if (free_.empty()) {
-    exchanges_.push_back(std::make_unique<Exchange>(io_));
+    exchanges_.push_back(std::make_unique<Exchange>());
     ex = exchanges_.back().get();
   } else {
     ex = free_.back();
@@ -261,6 +308,8 @@ void Worker::Shutdown() {
     Release(ex.get());
   }
   error_code ignored;
+  timer_.cancel(ignored);
+  to_flush_.clear();  // their datagrams' exchanges are gone; a deferred flush finds nothing
   for (auto& set : sockets_) {
     for (auto& s : set.active) {
       if (s) s->closed = true, s->socket.close(ignored);
@@ -273,10 +322,10 @@ void Worker::Shutdown() {
 
 // ---- UDP -------------------------------------------------------------------------------------
 
-std::shared_ptr<Worker::UdpSocket> Worker::PickUdpSocket(std::size_t upstream) {
+std::shared_ptr<Worker::UdpSocket> Worker::PickUdpSocket(std::size_t upstream, Clock::time_point now) {
   UpstreamSockets& set = sockets_[upstream];
   auto& slot = set.active[static_cast<std::size_t>(random_->Below(set.active.size()))];
-  if (slot && Clock::now() - slot->born >= options_.expire) {
+  if (slot && now - slot->born >= options_.expire) {
     // A fresh port from time to time; the old socket stays open for the replies still due.
     std::shared_ptr<UdpSocket> old = std::move(slot);
     old->retired = true;
@@ -312,12 +361,15 @@ std::shared_ptr<Worker::UdpSocket> Worker::OpenUdpSocket(std::size_t upstream) {
     return nullptr;
   }
   s->born = Clock::now();
+  // Room for a few listener batches: a socket's tables then grow only under a deeper backlog.
+  s->pending.reserve(4 * kReadBatch);
+  s->queued.reserve(4 * kReadBatch);
   WaitReadable(s);
   return s;
 }
 
 bool Worker::SendUdp(Exchange* ex) {
-  std::shared_ptr<UdpSocket> s = PickUdpSocket(ex->upstream);
+  std::shared_ptr<UdpSocket> s = PickUdpSocket(ex->upstream, ex->attempt_start);
   if (!s) {
     NoteFailure(ex, pipeline::NetOp::kDial, open_error_);
     return false;
@@ -332,41 +384,109 @@ bool Worker::SendUdp(Exchange* ex) {
     return false;
   }
   wire::WriteId(ex->query, ex->upstream_id);
-  error_code ec;
-  s->socket.send(asio::buffer(ex->query), 0, ec);
-  if (ec == asio::error::connection_refused) {
-    // An ICMP error left by an earlier datagram; this send is a new question.
-    s->socket.send(asio::buffer(ex->query), 0, ec);
-  }
-  if (ec) {
-    ex->udp = s;  // names the local address in the note
-    NoteFailure(ex, pipeline::NetOp::kWrite, ec.value());
-    ex->udp.reset();
-    return false;
-  }
+  // Registered now: its ID counts as in flight, and a reply can only follow the flush anyway.
   s->pending.emplace_back(ex->upstream_id, ex);
+  if (s->queued.empty()) to_flush_.push_back(s);
+  s->queued.push_back({ex, ex->generation});
   ex->udp = std::move(s);
+  if (!flush_posted_) {
+    flush_posted_ = true;
+    // defer, not post: from the worker's thread it is queued without waking the reactor, which
+    // post pays with an epoll_ctl per wake-up (bench/load/forward_load.sh, docs/forward.md).
+    asio::defer(io_, WithMemory(flush_memory_, [self = shared_from_this()] { self->FlushUdp(); }));
+  }
   return true;
 }
 
-void Worker::WaitReadable(const std::shared_ptr<UdpSocket>& s) {
-  s->socket.async_wait(asio::socket_base::wait_read, [self = shared_from_this(), s](error_code ec) {
-    if (ec || self->shut_down_ || s->closed) return;
-    self->OnReadable(s);
-  });
+// One sendmmsg per socket for every datagram queued in this wake-up (up to UdpListener::kBatch
+// queries each) instead of one send each: see bench/load/forward_load.sh in docs/forward.md.
+void Worker::FlushUdp() {
+  flush_posted_ = false;
+  if (shut_down_) return;
+  flushing_.swap(to_flush_);  // failures below may queue new datagrams: those go to the next flush
+  for (const std::shared_ptr<UdpSocket>& s : flushing_) {
+    SendQueued(*s);
+    // Failures are handled once the socket's queue is sent: a retry may queue on it again.
+    for (const SendFailure& failure : send_failures_) {
+      Exchange* ex = failure.ex;
+      if (shut_down_ || ex->generation != failure.generation) continue;
+      NoteFailure(ex, pipeline::NetOp::kWrite, failure.code);
+      AttemptFailed(ex);
+    }
+    send_failures_.clear();
+  }
+  flushing_.clear();
 }
 
+void Worker::SendQueued(UdpSocket& s) {
+  std::vector<Queued>& queued = s.queued;
+  std::size_t next = 0;
+  while (next < queued.size() && !s.closed) {
+    std::array<mmsghdr, kSendBatch> messages{};
+    std::array<iovec, kSendBatch> vectors;
+    std::array<Queued, kSendBatch> batch;
+    std::size_t count = 0;
+    for (; next < queued.size() && count < kSendBatch; ++next) {
+      const Queued& q = queued[next];
+      if (q.ex->generation != q.generation) continue;  // the attempt ended while it waited
+      vectors[count] = {q.ex->query.data(), q.ex->query.size()};
+      messages[count].msg_hdr.msg_iov = &vectors[count];
+      messages[count].msg_hdr.msg_iovlen = 1;
+      batch[count++] = q;
+    }
+    std::size_t sent = 0;
+    bool retried = false;  // message `sent` met ECONNREFUSED once
+    while (sent < count) {
+      const int n = ::sendmmsg(s.socket.native_handle(), messages.data() + sent,
+                               static_cast<unsigned>(count - sent), MSG_DONTWAIT);
+      if (n > 0) {
+        sent += static_cast<std::size_t>(n);
+        retried = false;
+        continue;
+      }
+      const int code = errno;
+      if (code == EINTR) continue;
+      if (code == ECONNREFUSED && !retried) {
+        retried = true;  // an ICMP error left by an earlier datagram; this one is a new question
+        continue;
+      }
+      // The kernel reports a failure after the first message on the next call, so `sent` is the
+      // message that failed: only its exchange fails, the rest are sent.
+      send_failures_.push_back({batch[sent].ex, batch[sent].generation, code});
+      ++sent;
+      retried = false;
+    }
+  }
+  queued.clear();
+}
+
+void Worker::WaitReadable(const std::shared_ptr<UdpSocket>& s) {
+  s->socket.async_wait(asio::socket_base::wait_read, WithMemory(s->wait_memory, [self = shared_from_this(), s](error_code ec) {
+    if (ec || self->shut_down_ || s->closed) return;
+    self->OnReadable(s);
+  }));
+}
+
+// Up to kReadBatch replies per recvmmsg instead of one receive each, and no read that only
+// finds EAGAIN after a short batch (bench/load/forward_load.sh, docs/forward.md).
 void Worker::OnReadable(const std::shared_ptr<UdpSocket>& s) {
-  for (int i = 0; i < kMaxReadsPerWakeup && !s->closed && !shut_down_; ++i) {
-    error_code ec;
-    std::size_t n = s->socket.receive(asio::buffer(datagram_), 0, ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) break;
-    if (ec) {
+  std::size_t reads = 0;
+  while (reads < kMaxReadsPerWakeup && !s->closed && !shut_down_) {
+    const int n = ::recvmmsg(s->socket.native_handle(), read_messages_.data(), kReadBatch, MSG_DONTWAIT, nullptr);
+    if (n < 0) {
+      const int code = errno;
+      if (code == EAGAIN || code == EWOULDBLOCK) break;
+      if (code == EINTR) continue;
       // Connected UDP: ICMP port/host unreachable from the upstream. Every query on it failed.
-      FailSocket(*s, ec.value());
+      FailSocket(*s, code);
+      ++reads;
       continue;
     }
-    OnDatagram(*s, {datagram_.data(), n});
+    for (int i = 0; i < n && !s->closed && !shut_down_; ++i) {
+      OnDatagram(*s, {datagrams_.get() + static_cast<std::size_t>(i) * kMaxDatagram, read_messages_[i].msg_len});
+    }
+    reads += static_cast<std::size_t>(n);
+    if (static_cast<std::size_t>(n) < kReadBatch) break;  // drained: epoll reports what comes next
   }
   if (!s->closed && !shut_down_) WaitReadable(s);
 }
@@ -383,7 +503,7 @@ void Worker::OnDatagram(UdpSocket& s, std::span<std::uint8_t> datagram) {
   Exchange* ex = it->second;
   if (wire::Header::Decode(datagram.data()).tc()) {
     EndAttempt(ex);
-    return StartAttempt(ex, ex->upstream, /*tcp=*/true);
+    return StartAttempt(ex, ex->upstream, /*tcp=*/true, Clock::now());
   }
   Answer(ex, datagram);
 }
