@@ -4,7 +4,7 @@
 #include <sys/socket.h>
 
 #include <array>
-#include <boost/asio/post.hpp>
+#include <boost/asio/defer.hpp>
 #include <cerrno>
 #include <cstring>
 
@@ -178,7 +178,9 @@ void UdpListener::Send(std::span<const std::uint8_t> response, const UdpPeer& pe
   slot.peer = peer;
   if (!flush_posted_) {
     flush_posted_ = true;
-    asio::post(worker_.io(), [this] { Flush(); });
+    // defer, not post: on the worker's own thread it queues without waking the reactor (post costs
+    // an epoll_ctl per batch; bench/compare, hits and misses).
+    asio::defer(worker_.io(), [this] { Flush(); });
   }
 }
 

@@ -1,7 +1,7 @@
 // A worker's UDP socket on one port: receives in batches with recvmmsg, answers in batches with
 // sendmmsg, and replies from the address the query was sent to (IP_PKTINFO), as multi-homed
 // hosts need. Batching is why this is hand-written rather than Asio's async_receive_from: one
-// wake-up serves up to kBatch queries (see bench/load/forward_load.sh).
+// wake-up serves up to kBatch queries (bench/compare: hits, misses).
 #pragma once
 
 #include <netinet/in.h>
@@ -43,7 +43,7 @@ class UdpListener {
   void Start();
   void Close();
 
-  // Queues `response` for `peer`; sent with the next flush (posted once per batch of answers).
+  // Queues `response` for `peer`; sent with the next flush (deferred once per batch of answers).
   void Send(std::span<const std::uint8_t> response, const UdpPeer& peer);
   void Release(UdpTransaction* tx);
 

@@ -198,32 +198,3 @@ find_dnsd_binary() {
 cpu_seconds() {
   awk -v t="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f\n", ($12 + $13) / t }' "/proc/$1/stat"
 }
-
-# start_dnsdist PROBE_NAME [LUA_LINE...] -> SERVER_PID, SERVER_PORT: dnsdist 1.7 in the foreground,
-# forwarding to 127.0.0.1:$KNOT_PORT with $THREADS listeners (SO_REUSEPORT) and sockets, pinned by the
-# SERVER_PIN array when set; no console, no webserver, no packet cache unless a LUA_LINE adds one.
-start_dnsdist() {
-  local probe=$1 conf="$PEERS_DIR/dnsdist.lua" i attempt
-  shift
-  command -v dnsdist >/dev/null || { say "dnsdist not installed"; return 1; }
-  for attempt in 1 2 3; do
-    SERVER_PORT=$(random_port)
-    port_in_use "$SERVER_PORT" && continue
-    {
-      echo "setSecurityPollSuffix('')"
-      echo "setMaxUDPOutstanding(65535)"
-      echo "setMaxTCPClientThreads($THREADS)"
-      echo "setLocal('127.0.0.1:$SERVER_PORT', {reusePort=true})"
-      for i in $(seq 2 "$THREADS"); do echo "addLocal('127.0.0.1:$SERVER_PORT', {reusePort=true})"; done
-      echo "newServer{address='127.0.0.1:$KNOT_PORT', sockets=$THREADS, checkInterval=3600}"
-      printf '%s\n' "$@"
-    } > "$conf"
-    "${SERVER_PIN[@]}" dnsdist --supervised --disable-syslog -C "$conf" >"$PEERS_DIR/dnsdist.log" 2>&1 &
-    SERVER_PID=$!
-    PEER_PIDS+=("$SERVER_PID")
-    wait_until_answers "$SERVER_PID" "$SERVER_PORT" "$probe" A && return 0
-    kill -KILL "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
-  done
-  cat "$PEERS_DIR/dnsdist.log" >&2
-  return 1
-}

@@ -166,7 +166,7 @@ void Worker::EndAttempt(Exchange* ex) {
 }
 
 // One timer for all attempts instead of one each: arming and cancelling a steady_timer per query
-// cost a timer-queue insert, a cancel and a posted completion (bench/load/forward_load.sh).
+// cost a timer-queue insert, a cancel and a posted completion (bench/compare: forward, misses).
 void Worker::StartTimeout(Exchange* ex, Clock::time_point due) {
   ex->attempt_due = due;
   Exchange* before = last_due_;
@@ -392,14 +392,14 @@ bool Worker::SendUdp(Exchange* ex) {
   if (!flush_posted_) {
     flush_posted_ = true;
     // defer, not post: from the worker's thread it is queued without waking the reactor, which
-    // post pays with an epoll_ctl per wake-up (bench/load/forward_load.sh, docs/forward.md).
+    // post pays with an epoll_ctl per wake-up (bench/compare: forward, misses; docs/forward.md).
     asio::defer(io_, WithMemory(flush_memory_, [self = shared_from_this()] { self->FlushUdp(); }));
   }
   return true;
 }
 
 // One sendmmsg per socket for every datagram queued in this wake-up (up to UdpListener::kBatch
-// queries each) instead of one send each: see bench/load/forward_load.sh in docs/forward.md.
+// queries each) instead of one send each (bench/compare: forward, misses; docs/forward.md).
 void Worker::FlushUdp() {
   flush_posted_ = false;
   if (shut_down_) return;
@@ -468,7 +468,7 @@ void Worker::WaitReadable(const std::shared_ptr<UdpSocket>& s) {
 }
 
 // Up to kReadBatch replies per recvmmsg instead of one receive each, and no read that only
-// finds EAGAIN after a short batch (bench/load/forward_load.sh, docs/forward.md).
+// finds EAGAIN after a short batch (bench/compare: forward, misses; docs/forward.md).
 void Worker::OnReadable(const std::shared_ptr<UdpSocket>& s) {
   std::size_t reads = 0;
   while (reads < kMaxReadsPerWakeup && !s->closed && !shut_down_) {
