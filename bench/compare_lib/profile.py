@@ -13,6 +13,7 @@ WORKLOADS = ("hits", "misses")
 SERVERS = ("dnsd", "dnsdist")
 TOP = 12
 _LINE = re.compile(r"^\s*([0-9.]+)%\s+(\S+)\s+\[(.)\]\s+(.+?)\s*$")
+_DSO = re.compile(r"^\s*([0-9.]+)%\s+(\S+)\s*$")
 
 
 def record(server, load, seconds, workdir):
@@ -27,20 +28,24 @@ def record(server, load, seconds, workdir):
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     result = load()
     sampler.wait()
-    report = run([perf, "report", "-i", data, "--stdio", "--no-children", "--sort", "dso,sym",
-                  "--percent-limit", "0.5"], check=False, timeout=120).stdout
-    os.unlink(data)
+    def report(sort, limit):
+        return run([perf, "report", "-i", data, "--stdio", "--no-children", "--sort", sort,
+                    "--percent-limit", limit], check=False, timeout=120).stdout
+
     symbols = []
-    kernel = user = 0.0
-    for line in report.splitlines():
+    for line in report("dso,sym", "0.5").splitlines():
         match = _LINE.match(line)
-        if not match:
-            continue
-        share, dso, level, symbol = float(match.group(1)), match.group(2), match.group(3), match.group(4)
-        if level == "k":
-            kernel += share
-        else:
-            user += share
-        symbols.append({"share": share, "dso": dso, "kernel": level == "k", "symbol": symbol})
+        if match:
+            symbols.append({"share": float(match.group(1)), "dso": match.group(2),
+                            "kernel": match.group(3) == "k", "symbol": match.group(4)})
+    kernel = user = 0.0
+    for line in report("dso", "0").splitlines():  # every sample, by object: the kernel's and the rest
+        match = _DSO.match(line)
+        if match:
+            if match.group(2).startswith("[kernel"):
+                kernel += float(match.group(1))
+            else:
+                user += float(match.group(1))
+    os.unlink(data)
     return {"qps": result["qps"], "per_cpu_second": result["per_cpu_second"],
             "kernel_share": kernel, "user_share": user, "top": symbols[:TOP]}
