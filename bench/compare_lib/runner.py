@@ -160,7 +160,10 @@ class Runner:
         try:
             for server in servers:
                 if profile_name == "cache":
-                    loader.run(server, self.files["hot"], cpus, maxruns=2)  # warm: not measured
+                    # Warm, not measured: over both transports, as dnsdist keys its cache by transport
+                    # (once the misses have filled its cache it would forward every TCP hit).
+                    for mode in ("udp", "tcp"):
+                        loader.run(server, self.files["hot"], cpus, maxruns=2, mode=mode)
                 self.check_answers(net, server, workloads[0].queries, "before the runs")
             for round_index in range(1, self.o.rounds + 1):
                 for workload in workloads:
