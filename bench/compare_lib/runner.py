@@ -96,12 +96,16 @@ class Runner:
     # ---- the run ---------------------------------------------------------------------------------
 
     def run(self):
-        for net_name in self.o.networks:
-            net = network.make(net_name)
+        pending = list(self.o.networks)
+        while pending:
+            net = network.make(pending.pop(0))
             if not net.setup(self.server_cpus_1, self.client_cpus):
-                self.note(f"network namespaces cannot be created here ({net.failure}): "
-                          f"the namespace setup is skipped, loopback only")
+                instead = "loopback" not in self.o.networks
+                self.note(f"network namespaces cannot be created here ({net.failure}): the namespace "
+                          f"setup is skipped, {'loopback instead' if instead else 'loopback only'}")
                 net.teardown()
+                if instead:
+                    pending.append("loopback")
                 continue
             self.results["networks"][net.name] = net.describe()
             try:

@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 from compare_lib import network, report, summary  # noqa: E402
 from compare_lib.load import cdf_points, parse_statistics, percentile  # noqa: E402
+from compare_lib.runner import Runner  # noqa: E402
 
 COMPARE = os.path.join(os.path.dirname(HERE), "compare")
 loader = importlib.machinery.SourceFileLoader("compare_main", COMPARE)
@@ -175,22 +176,40 @@ class Summaries(unittest.TestCase):
 
 
 class NamespaceFallback(unittest.TestCase):
+    """`ip` replaced by one that refuses, as where the sandbox has no CAP_SYS_ADMIN."""
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        fake = os.path.join(self.dir.name, "ip")
+        with open(fake, "w") as f:
+            f.write("#!/bin/sh\necho 'mount --make-shared /run/netns failed: Operation not permitted' >&2\nexit 1\n")
+        os.chmod(fake, stat.S_IRWXU)
+        self.path = os.environ["PATH"]
+        os.environ["PATH"] = f"{self.dir.name}:{self.path}"
+
+    def tearDown(self):
+        os.environ["PATH"] = self.path
+        self.dir.cleanup()
+
     def test_a_refused_namespace_is_reported_not_fatal(self):
-        with tempfile.TemporaryDirectory() as d:
-            fake = os.path.join(d, "ip")
-            with open(fake, "w") as f:
-                f.write("#!/bin/sh\necho 'mount --make-shared /run/netns failed: Operation not permitted' >&2\nexit 1\n")
-            os.chmod(fake, stat.S_IRWXU)
-            path = os.environ["PATH"]
-            os.environ["PATH"] = f"{d}:{path}"
-            try:
-                pair = network.NamespacePair()
-                self.assertFalse(pair.setup("1", "0"))
-            finally:
-                os.environ["PATH"] = path
-                pair.teardown()
+        pair = network.NamespacePair()
+        self.assertFalse(pair.setup("1", "0"))
+        pair.teardown()
         self.assertIn("ip netns add", pair.failure)
         self.assertIn("Operation not permitted", pair.failure)
+
+    def test_the_run_goes_on_over_loopback_and_says_so(self):
+        o = compare.parse_args(["--networks", "netns", "--servers", "dnsd", "--dnsd", "/bin/true", "--no-micro"])
+        results = {"runs": [], "memory": [], "micro": [], "profiles": [], "errors": [], "notes": [], "networks": {}}
+        runner = Runner(o, results)
+        ran = []
+        runner.run_network = lambda net: ran.append(net.name)
+        runner.run()
+        self.assertEqual(ran, ["loopback"])
+        self.assertEqual(len(results["notes"]), 1)
+        self.assertIn("network namespaces cannot be created here (ip netns add", results["notes"][0])
+        self.assertIn("loopback instead", results["notes"][0])
+        self.assertEqual(results["errors"], [])
 
 
 if __name__ == "__main__":
